@@ -1,0 +1,118 @@
+"""The Typer application, its global options and the shared output/exit-code helpers."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from aigap.errors import AigapError
+
+app = typer.Typer(
+    name="aigap",
+    help=(
+        "Measure the generative-AI gap between countries and groups of labs from public "
+        "data (Epoch AI, LMArena, TOP500, OWID...), with uncertainty, and test dated claims "
+        "about it.\n\nData lives in one DuckDB file under AIGAP_HOME (or --home). Start with "
+        "`aigap update` (or `aigap update --from DIR` for an offline mirror)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Command modules; each registers its commands on `app` when imported.
+COMMAND_MODULES: tuple[str, ...] = ("aigap.cli.data",)
+
+
+class State:
+    """Options shared by every command."""
+
+    home: Path | None = None
+
+
+state = State()
+
+
+@app.callback()
+def _global(
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home",
+            help="Data directory holding the store and download cache "
+            "(default: $AIGAP_HOME, else the platform's user data folder).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    state.home = home
+
+
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table (for people), json (stable, for scripts) or csv.",
+        case_sensitive=False,
+    ),
+]
+
+
+def check_format(fmt: str) -> str:
+    from aigap.output import FORMATS
+
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise AigapError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    return fmt
+
+
+def echo_json(obj: Any) -> None:
+    from aigap.output import to_json
+
+    typer.echo(to_json(obj))
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one line to stderr and exit with ``code``."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def load_commands() -> None:
+    """Import every command module so its commands are registered."""
+    for mod in COMMAND_MODULES:
+        importlib.import_module(mod)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``aigap`` script (``argv`` defaults to ``sys.argv[1:]``).
+
+    Exit codes: 0 success, 2 bad input (one line on stderr), 130 interrupted.
+    """
+    import click
+
+    load_commands()
+    state.home = None
+    try:
+        result = app(args=argv, standalone_mode=False, prog_name="aigap")
+        if isinstance(result, int) and result:
+            sys.exit(result)
+    except AigapError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        # Usage errors (unknown flag, bad value): one line, exit 2.
+        typer.echo(f"Error: {exc.format_message()}", err=True)
+        sys.exit(2)

@@ -1,0 +1,91 @@
+"""Render results for the terminal, JSON or CSV, the same way for every command.
+
+JSON output is stable: keys are snake_case, dates ISO 8601, NaN becomes null.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+FORMATS = ("table", "json", "csv")
+
+
+def jsonable(value: Any) -> Any:
+    """Convert pandas/numpy values (timestamps, NaN, numpy scalars, frames) to JSON types."""
+    if isinstance(value, pd.DataFrame):
+        return [jsonable(r) for r in value.to_dict(orient="records")]
+    if isinstance(value, pd.Series):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, str | bytes):
+        return jsonable(value.tolist())
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            return None
+        if value == value.normalize():
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        return jsonable(value.item())
+    return value
+
+
+def to_json(obj: Any) -> str:
+    """Stable, indented JSON text."""
+    return json.dumps(jsonable(obj), indent=2, ensure_ascii=False)
+
+
+def frame_to_csv(frame: pd.DataFrame) -> str:
+    """CSV text; list cells joined with ';'."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, list | tuple)).any():
+            out[col] = out[col].map(
+                lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v
+            )
+    buf = io.StringIO()
+    out.to_csv(buf, index=False)
+    return buf.getvalue()
+
+
+def frame_to_rich(frame: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> Any:
+    """A rich Table for the terminal (long frames are cut with a note)."""
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for col in frame.columns:
+        table.add_column(str(col), overflow="fold")
+    for _, row in frame.head(max_rows).iterrows():
+        table.add_row(*[_cell(v) for v in row.tolist()])
+    if len(frame) > max_rows:
+        table.caption = f"{len(frame) - max_rows} more rows (use --format csv or json)"
+    return table
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, list | tuple):
+        return ", ".join(map(str, v))
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
+        return ""
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat() if v == v.normalize() else v.isoformat()
+    if isinstance(v, float):
+        return f"{v:.4g}" if abs(v) < 1e6 else f"{v:.3e}"
+    return str(v)

@@ -1,0 +1,175 @@
+"""What a source is, what a parser returns, and the registry of sources.
+
+A *source* is one publisher's family of files (Epoch AI models, TOP500 lists...). Its parser
+turns one file (or archive member) into one or more :class:`ParsedDataset` objects: canonical
+frames plus what the store needs for provenance. Parsers are pure: bytes in, frames out; they
+never touch the store or the network and never compute statistics.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aigap.errors import SourceError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file: its bytes and where it came from.
+
+    Attributes:
+        name: the file name, or ``archive.zip!member`` for a member of an archive.
+        data: the raw bytes.
+        url: the publisher URL it was downloaded from, if any.
+        path: the local path it was read from, if any.
+    """
+
+    name: str
+    data: bytes
+    url: str | None = None
+    path: Path | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def basename(self) -> str:
+        """The file name without any archive prefix or folders."""
+        return self.name.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+
+    @classmethod
+    def from_path(cls, path: Path, url: str | None = None) -> SourceFile:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot read file ({exc.strerror or exc})") from exc
+        return cls(name=path.name, data=data, url=url, path=path)
+
+
+@dataclass
+class ParsedDataset:
+    """The canonical content of one dataset vintage, ready for the store.
+
+    Attributes:
+        source: source name (registry key), e.g. ``epoch-models``.
+        dataset: dataset name, e.g. ``all_ai_models``; vintages are per dataset.
+        file: the file it came from (for provenance and error messages).
+        frames: canonical table name -> frame (columns as in :mod:`aigap.schema`).
+        data_as_of: the newest date the file itself carries.
+        skipped: reason -> number of rows skipped on purpose.
+    """
+
+    source: str
+    dataset: str
+    file: SourceFile
+    frames: dict[str, pd.DataFrame]
+    data_as_of: date | None = None
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def n_rows(self) -> int:
+        return sum(len(f) for f in self.frames.values())
+
+    @property
+    def n_skipped(self) -> int:
+        return sum(self.skipped.values())
+
+
+Parser = Callable[[SourceFile], list[ParsedDataset]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A registered source.
+
+    Attributes:
+        name: registry key used on the command line (``aigap import NAME PATH``).
+        publisher: who publishes the data.
+        title: what the data is.
+        homepage: where a person reads about it.
+        licence: licence of the data.
+        credit: the credit line to show next to figures.
+        urls: download URLs used by ``aigap update``.
+        patterns: file-name patterns (fnmatch) that this source claims in a mirror folder.
+        header: columns that must all appear in a CSV's header for the source to claim it
+            (lets two sources share a pattern such as ``*.csv``).
+        parse: the parser.
+    """
+
+    name: str
+    publisher: str
+    title: str
+    homepage: str
+    licence: str
+    credit: str
+    urls: tuple[str, ...]
+    patterns: tuple[str, ...]
+    parse: Parser
+    header: tuple[str, ...] = ()
+
+    def claims(self, file_name: str, head: bytes = b"") -> bool:
+        """Whether a mirror file with this name (and first bytes) belongs to this source."""
+        base = file_name.rsplit("/", 1)[-1]
+        if not any(fnmatch.fnmatch(base.lower(), p.lower()) for p in self.patterns):
+            return False
+        if self.header and base.lower().endswith(".csv"):
+            first = head.decode("utf-8-sig", errors="replace").splitlines()[:1]
+            line = first[0] if first else ""
+            return all(h in line for h in self.header)
+        return True
+
+
+_REGISTRY: dict[str, Source] = {}
+
+# Modules that register sources when imported; add a line when a source module lands.
+SOURCE_MODULES: tuple[str, ...] = ("aigap.sources.epoch",)
+
+
+def register(source: Source) -> Source:
+    """Add a source to the registry (called by source modules)."""
+    _REGISTRY[source.name] = source
+    return source
+
+
+def _load() -> None:
+    import importlib
+
+    for mod in SOURCE_MODULES:
+        importlib.import_module(mod)
+
+
+def all_sources() -> list[Source]:
+    """Every registered source, in registration order."""
+    _load()
+    return list(_REGISTRY.values())
+
+
+def get_source(name: str) -> Source:
+    """The source called ``name``.
+
+    Raises:
+        SourceError: no such source; the message lists the valid names.
+    """
+    _load()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        valid = ", ".join(sorted(_REGISTRY))
+        raise SourceError(f"unknown source {name!r}; expected one of: {valid}") from None
+
+
+def sources_for(names: Iterable[str] | None) -> list[Source]:
+    """The named sources (all when ``names`` is empty or None)."""
+    names = list(names or [])
+    return [get_source(n) for n in names] if names else all_sources()

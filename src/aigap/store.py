@@ -1,0 +1,326 @@
+"""The local DuckDB store: open and migrate it, load dataset vintages atomically, read them.
+
+One import call is one transaction: either every dataset in it lands (with its vintage row)
+or the store is left exactly as it was. Re-importing a file whose bytes (sha256) are already
+stored for that dataset is a no-op. The *current* vintage of a dataset is the one with the
+newest ``data_as_of`` (ties: the latest imported); older vintages stay queryable by id.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aigap import schema
+from aigap.errors import AigapError, SourceError
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+    from aigap.sources.base import ParsedDataset
+
+
+class VintageFallbackWarning(UserWarning):
+    """No stored vintage of a dataset is as old as the requested as-of date."""
+
+
+def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE SEQUENCE IF NOT EXISTS vintage_seq START 1")
+    con.execute(schema.VINTAGE_DDL)
+    for table in schema.TABLES.values():
+        con.execute(table.ddl())
+
+
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _migration_1}
+
+
+@dataclass
+class DatasetOutcome:
+    """What happened to one dataset in an import."""
+
+    source: str
+    dataset: str
+    file: str
+    status: str  # "imported" | "unchanged"
+    vintage_id: int
+    rows: int
+    skipped: dict[str, int] = field(default_factory=dict)
+    data_as_of: date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "dataset": self.dataset,
+            "file": self.file,
+            "status": self.status,
+            "vintage_id": self.vintage_id,
+            "rows": self.rows,
+            "skipped": self.skipped,
+            "data_as_of": self.data_as_of.isoformat() if self.data_as_of else None,
+        }
+
+
+class Store:
+    """A DuckDB file holding every imported vintage.
+
+    Args:
+        path: the database file; created (with its folder) when missing.
+        read_only: open without write access (e.g. for the web server).
+    """
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        import duckdb
+
+        self.path = Path(path)
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise AigapError(
+                f"{self.path}: no aigap store here yet; run `aigap update` (or "
+                "`aigap update --from DIR`) first"
+            )
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise AigapError(f"{self.path}: cannot open the store: {exc}") from exc
+        self.read_only = read_only
+        if not read_only:
+            self.migrate()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        """The schema version of the file (0 for a new file)."""
+        has_meta = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()
+        if not has_meta or not has_meta[0]:
+            return 0
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def migrate(self) -> None:
+        """Apply the migrations the file does not have yet, each in its own transaction."""
+        self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        current = self.schema_version()
+        if current > schema.SCHEMA_VERSION:
+            raise AigapError(
+                f"{self.path}: store schema v{current} is newer than this aigap "
+                f"(v{schema.SCHEMA_VERSION}); upgrade aigap"
+            )
+        for version in sorted(v for v in MIGRATIONS if v > current):
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                MIGRATIONS[version](self.con)
+                self.con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+                )
+                self.con.execute("COMMIT")
+            except Exception:
+                self.con.execute("ROLLBACK")
+                raise
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def import_datasets(
+        self,
+        parsed: Sequence[ParsedDataset],
+        *,
+        licence: str | None = None,
+        retrieved_at: datetime | None = None,
+    ) -> list[DatasetOutcome]:
+        """Store parsed datasets, all in one transaction.
+
+        A dataset whose sha256 is already stored is reported ``unchanged`` and not written.
+
+        Raises:
+            SchemaError: a frame does not fit its canonical table (nothing is written).
+        """
+        if self.read_only:
+            raise AigapError(f"{self.path}: store opened read-only")
+        now = datetime.now(UTC).replace(tzinfo=None)
+        retrieved = (retrieved_at or now).replace(tzinfo=None)
+        conformed = [
+            (p, {t: schema.conform(t, f, file=p.file.name) for t, f in p.frames.items()})
+            for p in parsed
+        ]
+        outcomes: list[DatasetOutcome] = []
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            seen: set[tuple[str, str]] = set()
+            for p, frames in conformed:
+                key = (p.dataset, p.file.sha256)
+                existing = self.con.execute(
+                    "SELECT vintage_id, n_rows FROM vintage WHERE dataset = ? AND sha256 = ?",
+                    list(key),
+                ).fetchone()
+                if existing or key in seen:
+                    vid = int(existing[0]) if existing else -1
+                    outcomes.append(
+                        DatasetOutcome(p.source, p.dataset, p.file.name, "unchanged", vid,
+                                       int(existing[1]) if existing else p.n_rows,
+                                       dict(p.skipped), p.data_as_of)
+                    )
+                    continue
+                seen.add(key)
+                vid_row = self.con.execute("SELECT nextval('vintage_seq')").fetchone()
+                assert vid_row is not None
+                vid = int(vid_row[0])
+                self.con.execute(
+                    "INSERT INTO vintage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
+                    [vid, p.source, p.dataset, p.file.name, p.file.url, licence, p.file.sha256,
+                     retrieved, now, p.data_as_of, p.n_rows, p.n_skipped,
+                     json.dumps(dict(p.skipped), sort_keys=True)],
+                )
+                for table, frame in frames.items():
+                    self._insert(table, frame, vid)
+                self._refresh_current(p.dataset)
+                outcomes.append(
+                    DatasetOutcome(p.source, p.dataset, p.file.name, "imported", vid,
+                                   p.n_rows, dict(p.skipped), p.data_as_of)
+                )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return outcomes
+
+    def _insert(self, table: str, frame: pd.DataFrame, vintage_id: int) -> None:
+        spec = schema.TABLES[table]
+        if frame.empty:
+            return
+        cols = ", ".join(f'CAST("{c.name}" AS {c.sql})' for c in spec.columns)
+        self.con.register("_incoming", frame)
+        try:
+            # Table and column names come from the schema module, never from input.
+            self.con.execute(
+                f'INSERT INTO "{spec.name}" SELECT ?::BIGINT, {cols} FROM _incoming',  # noqa: S608
+                [vintage_id],
+            )
+        finally:
+            self.con.unregister("_incoming")
+
+    def _refresh_current(self, dataset: str) -> None:
+        self.con.execute(
+            """
+            UPDATE vintage SET is_current = (vintage_id = (
+                SELECT vintage_id FROM vintage WHERE dataset = ?
+                ORDER BY data_as_of DESC NULLS LAST, imported_at DESC, vintage_id DESC
+                LIMIT 1))
+            WHERE dataset = ?
+            """,
+            [dataset, dataset],
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def vintages(self, *, source: str | None = None) -> pd.DataFrame:
+        """Every stored vintage, newest first within each dataset."""
+        sql = "SELECT * FROM vintage"
+        params: list[Any] = []
+        if source:
+            sql += " WHERE source = ?"
+            params.append(source)
+        sql += " ORDER BY source, dataset, data_as_of DESC NULLS LAST, vintage_id DESC"
+        return self.con.execute(sql, params).df()
+
+    def vintage_ids(
+        self, *, as_of: date | None = None, sources: Iterable[str] | None = None
+    ) -> dict[str, int]:
+        """The vintage to use per dataset: the current one, or the newest on or before ``as_of``.
+
+        When no vintage of a dataset is that old, the oldest is used and a
+        :class:`VintageFallbackWarning` is issued.
+        """
+        frame = self.con.execute(
+            "SELECT dataset, source, vintage_id, data_as_of, imported_at, is_current FROM vintage"
+        ).df()
+        if sources is not None:
+            frame = frame[frame["source"].isin(list(sources))]
+        chosen: dict[str, int] = {}
+        for dataset, group in frame.groupby("dataset", sort=True):
+            if as_of is None:
+                chosen[str(dataset)] = int(group.loc[group["is_current"], "vintage_id"].iloc[0])
+                continue
+            ordered = group.sort_values(["data_as_of", "imported_at", "vintage_id"],
+                                        na_position="first")
+            dates = ordered["data_as_of"]
+            ok = ordered[dates.notna() & (dates.dt.date <= as_of)] if len(dates) else ordered
+            if len(ok):
+                chosen[str(dataset)] = int(ok["vintage_id"].iloc[-1])
+            else:
+                oldest = ordered.iloc[0]
+                warnings.warn(
+                    f"no vintage of {dataset} is as old as {as_of.isoformat()}; using the "
+                    f"oldest stored (data as of {oldest['data_as_of']})",
+                    VintageFallbackWarning,
+                    stacklevel=2,
+                )
+                chosen[str(dataset)] = int(oldest["vintage_id"])
+        return chosen
+
+    def read(
+        self,
+        table: str,
+        vintage_ids: Iterable[int],
+        *,
+        where: str = "",
+        params: Sequence[Any] = (),
+    ) -> pd.DataFrame:
+        """Rows of a canonical table from the given vintages, with the vintage's dataset.
+
+        ``where`` is a SQL condition with ``?`` placeholders filled from ``params`` (the
+        table name is checked against the schema).
+        """
+        if table not in schema.TABLES:
+            raise SourceError(f"unknown table {table!r}")
+        ids = [int(v) for v in vintage_ids]
+        if not ids:
+            return self.con.execute(
+                f'SELECT t.*, NULL::VARCHAR AS dataset, NULL::VARCHAR AS source '  # noqa: S608
+                f'FROM "{table}" t WHERE false'
+            ).df()
+        sql = (
+            f'SELECT t.*, v.dataset, v.source FROM "{table}" t '  # noqa: S608
+            "JOIN vintage v USING (vintage_id) WHERE list_contains(?, t.vintage_id)"
+        )
+        if where:
+            sql += f" AND ({where})"
+        return self.con.execute(sql, [ids, *params]).df()
+
+    def summary(self) -> pd.DataFrame:
+        """Per dataset: vintages stored, rows and newest date of the current vintage."""
+        return self.con.execute(
+            """
+            SELECT source, dataset,
+                   count(*) AS vintages,
+                   max(CASE WHEN is_current THEN vintage_id END) AS current_vintage,
+                   max(CASE WHEN is_current THEN n_rows END) AS rows,
+                   max(CASE WHEN is_current THEN n_skipped END) AS skipped,
+                   max(CASE WHEN is_current THEN data_as_of END) AS data_as_of,
+                   max(retrieved_at) AS retrieved_at
+            FROM vintage GROUP BY source, dataset ORDER BY source, dataset
+            """
+        ).df()
+
+
+def open_store(home: Path | str | None = None, *, read_only: bool = False) -> Store:
+    """Open the store of the given (or configured) data directory."""
+    from aigap.config import get_settings
+
+    return Store(get_settings(home).store_path, read_only=read_only)

@@ -1,0 +1,66 @@
+"""Shared test fixtures: the optional ../shared/data mirror, a temporary data home, the CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_DATA = Path(os.environ.get("AIGAP_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public datasets in ../shared/data; the test is skipped when absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present (real-data tests skipped)")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    """Folder of small hand-written fixture files."""
+    return FIXTURES
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty, isolated AIGAP_HOME for one test."""
+    h = tmp_path / "home"
+    monkeypatch.setenv("AIGAP_HOME", str(h))
+    return h
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], home: Path) -> Callable[..., CliResult]:
+    """Run the aigap CLI in-process: ``cli("models", "--format", "json")``."""
+    from aigap.cli.app import main
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def rng_seed() -> Iterator[int]:
+    yield 20261124
