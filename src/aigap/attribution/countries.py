@@ -11,6 +11,7 @@ organisations spanning countries) is not a country: it is reported as a flag ins
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pandas as pd
@@ -125,11 +126,18 @@ def is_country(name: str) -> bool:
         return False
 
 
+_LIST_SEP = re.compile(r",(?!\s)")
+
+
 def split_names(value: object) -> list[str]:
-    """Split a comma-joined list of names, dropping blanks (Epoch leaves trailing commas)."""
+    """Split a comma-joined list of names, dropping blanks (Epoch leaves trailing commas).
+
+    Sources join entries with a bare comma; a comma followed by a space belongs to a name
+    ("Hangzhou EZVIZ Software Co., Ltd.", "Korea, South"), so it does not split.
+    """
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return []
-    return [p.strip() for p in str(value).split(",") if p.strip()]
+    return [p.strip() for p in _LIST_SEP.split(str(value)) if p.strip()]
 
 
 def map_country_lists(

@@ -96,8 +96,6 @@ def main(argv: list[str] | None = None) -> None:
 
     Exit codes: 0 success, 2 bad input (one line on stderr), 130 interrupted.
     """
-    import click
-
     load_commands()
     state.home = None
     try:
@@ -107,12 +105,21 @@ def main(argv: list[str] | None = None) -> None:
     except AigapError as exc:
         typer.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        typer.echo("Aborted.", err=True)
-        sys.exit(130)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        # Usage errors (unknown flag, bad value): one line, exit 2.
-        typer.echo(f"Error: {exc.format_message()}", err=True)
-        sys.exit(2)
+    except Exception as exc:
+        # Typer/click's own exceptions (typer >= 0.16 vendors click, older uses click): handled
+        # by name so both work.
+        kind = type(exc).__name__
+        if kind == "Exit":
+            sys.exit(int(getattr(exc, "exit_code", 0) or 0))
+        if kind == "Abort":
+            typer.echo("Aborted.", err=True)
+            sys.exit(130)
+        if kind == "NoArgsIsHelpError":
+            typer.echo(exc.format_message())  # type: ignore[attr-defined]
+            sys.exit(0)
+        if hasattr(exc, "format_message"):
+            # Usage errors (unknown flag, bad value): one line, exit 2.
+            message = " ".join(str(exc.format_message()).split())
+            typer.echo(f"Error: {message}", err=True)
+            sys.exit(2)
+        raise

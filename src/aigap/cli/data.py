@@ -1,0 +1,137 @@
+"""Data commands: ``update``, ``import``, ``sources``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aigap.cli.app import FormatOption, app, check_format, echo_json, state
+
+
+def _console(stderr: bool = True):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
+def _print_report(report, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    from aigap.output import frame_to_csv, frame_to_rich
+
+    if fmt == "json":
+        echo_json(report.to_dict())
+        return
+    import pandas as pd
+
+    rows = pd.DataFrame([o.to_dict() for o in report.outcomes])
+    if fmt == "csv":
+        typer.echo(frame_to_csv(rows), nl=False)
+        return
+    console = _console(stderr=False)
+    if len(rows):
+        rows["skipped"] = rows["skipped"].map(
+            lambda d: "; ".join(f"{v} {k}" for k, v in d.items()) if d else "")
+        console.print(frame_to_rich(rows[["source", "dataset", "status", "rows", "skipped",
+                                          "data_as_of", "vintage_id"]]))
+    console.print(report.summary_line())
+    if report.unrecognised:
+        console.print(f"{len(report.unrecognised)} files not recognised by any source "
+                      "(not imported): " + ", ".join(report.unrecognised[:8])
+                      + (" ..." if len(report.unrecognised) > 8 else ""))
+
+
+@app.command("update")
+def update(
+    from_dir: Annotated[Path | None, typer.Option(
+        "--from", help="Import from a local mirror folder (laid out like the publishers' "
+        "files, e.g. ../shared/data) instead of downloading.")] = None,
+    source: Annotated[list[str] | None, typer.Option(
+        "--source", "-s", help="Only these sources (repeatable); see `aigap sources`.")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Download the latest public data (or import a mirror with --from) into the store.
+
+    Files already stored (same sha256) are left alone, so running it twice is safe and
+    reports no changes the second time. Examples:
+
+        aigap update --from ../shared/data
+
+        aigap update --source epoch-models --source epoch-benchmarks
+    """
+    from aigap.ingest import update_from_dir
+    from aigap.store import open_store
+
+    fmt = check_format(fmt)
+    with open_store(state.home) as store:
+        if from_dir is not None:
+            console = _console()
+            with console.status("Importing...") as status:
+                report = update_from_dir(
+                    store, from_dir, sources=source,
+                    progress=lambda f: status.update(f"Parsing {f}"),
+                )
+        else:
+            from aigap.ingest import update_live
+
+            report = update_live(store, sources=source, show_progress=fmt == "table")
+    _print_report(report, fmt)
+
+
+@app.command("import")
+def import_(
+    source: Annotated[str, typer.Argument(help="Source name, e.g. epoch-models (see "
+                                          "`aigap sources`).")],
+    path: Annotated[Path, typer.Argument(help="File (CSV, zip, xls...) or folder to import.")],
+    fmt: FormatOption = "table",
+) -> None:
+    """Import one file (or folder) for a named source.
+
+    Example: aigap import epoch-models ~/Downloads/all_ai_models.csv
+    """
+    from aigap.ingest import import_path
+    from aigap.store import open_store
+
+    fmt = check_format(fmt)
+    with open_store(state.home) as store:
+        report = import_path(store, source, path)
+    _print_report(report, fmt)
+
+
+@app.command("sources")
+def sources(fmt: FormatOption = "table") -> None:
+    """List every source: publisher, URL, licence, vintages stored, rows and newest date."""
+    import pandas as pd
+
+    from aigap.output import frame_to_csv, frame_to_rich
+    from aigap.sources.base import all_sources
+    from aigap.store import open_store
+
+    fmt = check_format(fmt)
+    with open_store(state.home) as store:
+        stored = store.summary()
+    rows = []
+    for src in all_sources():
+        mine = stored[stored["source"] == src.name]
+        rows.append({
+            "source": src.name,
+            "publisher": src.publisher,
+            "title": src.title,
+            "url": src.urls[0] if src.urls else src.homepage,
+            "licence": src.licence,
+            "credit": src.credit,
+            "datasets": int(len(mine)),
+            "vintages": int(mine["vintages"].sum()) if len(mine) else 0,
+            "rows": int(mine["rows"].sum()) if len(mine) else 0,
+            "newest_data": (max(d for d in mine["data_as_of"] if pd.notna(d))
+                            if len(mine) and mine["data_as_of"].notna().any() else None),
+        })
+    frame = pd.DataFrame(rows)
+    if fmt == "json":
+        echo_json({"sources": frame, "datasets": stored})
+    elif fmt == "csv":
+        typer.echo(frame_to_csv(frame), nl=False)
+    else:
+        _console(stderr=False).print(frame_to_rich(
+            frame[["source", "publisher", "url", "licence", "vintages", "rows", "newest_data"]],
+            title="aigap sources"))

@@ -1,0 +1,507 @@
+"""Epoch AI datasets: AI Models, the AI Benchmarking Hub, organisations, GPU clusters, hardware.
+
+Columns are found by meaning, not position: Epoch renames columns between vintages (the
+2025 "Country (from Organization)" became "Country (of organization)" in 2026) and adds or
+drops optional ones. Required columns missing from a file are an error naming the column.
+
+Epoch AI data is licensed CC BY 4.0; cite as Epoch AI, "Data on AI Models" / "AI
+Benchmarking Hub", epoch.ai.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pandas as pd
+
+from aigap.attribution.countries import map_country_lists, split_names
+from aigap.errors import SchemaError
+from aigap.sources.base import ParsedDataset, Source, SourceFile, register
+from aigap.sources.readers import (
+    find_column,
+    iter_zip,
+    max_date,
+    model_key,
+    read_csv,
+    to_bools,
+    to_dates,
+    to_numbers,
+)
+
+LICENCE = "CC BY 4.0"
+PUBLISHER = "Epoch AI"
+
+MODEL_DATASETS = ("all_ai_models", "notable_ai_models", "large_scale_ai_models",
+                  "frontier_ai_models")
+
+# Column candidates, by meaning. The first is the current Epoch spelling.
+COUNTRY_COLS = ("Country (of organization)", "Country (from Organization)", "Country")
+OPEN_COLS = ("Open model weights?", "Open weights")
+
+
+def _split_lists(values: pd.Series) -> pd.Series:
+    obj = values.astype("object").where(values.notna(), "")
+    uniq = {v: split_names(v) for v in pd.unique(obj)}
+    return obj.map(lambda v: list(uniq[v]))
+
+
+def _open_from_accessibility(values: pd.Series) -> pd.Series:
+    """Open weights from Epoch's 'Model accessibility' label (null when unknown)."""
+    text = values.astype("string").str.strip().str.lower()
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    out[text.str.startswith("open weights", na=False)] = True
+    closed = text.str.contains(r"^(?:api access|hosted access|unreleased)", na=False, regex=True)
+    out[closed] = False
+    return out
+
+
+def _first_link(values: pd.Series) -> pd.Series:
+    return values.astype("string").str.split(r",\s*(?=https?://)", regex=True).str[0].str.strip()
+
+
+def _dataset_name(file: SourceFile, known: tuple[str, ...]) -> str:
+    base = file.basename.lower()
+    for name in known:
+        if name in base:
+            return name
+    return re.sub(r"\.csv$", "", base)
+
+
+def parse_models(file: SourceFile) -> list[ParsedDataset]:
+    """Parse ``ai_models.zip`` or one of its CSVs (all/notable/large_scale/frontier)."""
+    if file.basename.lower().endswith(".zip"):
+        members = [m for m in iter_zip(file) if _dataset_name(m, MODEL_DATASETS) in
+                   MODEL_DATASETS]
+        if not members:
+            raise SchemaError(f"no AI-models CSV ({', '.join(MODEL_DATASETS)}) in the archive",
+                              file=file.name)
+        out: list[ParsedDataset] = []
+        for m in members:
+            out.extend(parse_models(m))
+        return out
+    frame = read_csv(file)
+    name = file.name
+    c_model = find_column(frame, ["Model", "System"], file=name, required=True,
+                          meaning="the model name")
+    c_org = find_column(frame, ["Organization", "Organisation"], file=name, required=True,
+                        meaning="the organisation")
+    c_date = find_column(frame, ["Publication date", "Release date"], file=name,
+                         required=True, meaning="the publication date")
+    assert c_model and c_org and c_date
+    skipped: Counter[str] = Counter()
+
+    names = frame[c_model].astype("string").str.strip()
+    keep = names.notna() & (names != "")
+    skipped["no model name"] += int((~keep).sum())
+    dates = to_dates(frame[c_date], file=name, column=c_date)
+    no_date = keep & dates.isna()
+    skipped["no publication date"] += int(no_date.sum())
+    keep &= dates.notna()
+
+    out_frame = pd.DataFrame({"name": names, "release_date": dates})
+    out_frame["model_key"] = model_key(names)
+    out_frame["organizations"] = _split_lists(frame[c_org])
+    c_country = find_column(frame, COUNTRY_COLS, file=name)
+    if c_country:
+        countries, multi = map_country_lists(frame[c_country], file=name, column=c_country)
+        out_frame["countries"] = countries
+        out_frame["multinational"] = multi
+    else:
+        out_frame["countries"] = [[] for _ in range(len(frame))]
+    c_access = find_column(frame, ["Model accessibility"], file=name)
+    open_w = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    c_open = find_column(frame, OPEN_COLS, file=name)
+    if c_open:
+        open_w = to_bools(frame[c_open], file=name, column=c_open)
+    if c_access:
+        out_frame["accessibility"] = frame[c_access]
+        open_w = open_w.fillna(_open_from_accessibility(frame[c_access]))
+    out_frame["open_weights"] = open_w
+    numeric = {
+        "parameters": ["Parameters"],
+        "training_compute_flop": ["Training compute (FLOP)"],
+        "finetune_compute_flop": ["Finetune compute (FLOP)"],
+    }
+    for col, cands in numeric.items():
+        c = find_column(frame, cands, file=name)
+        if c:
+            out_frame[col] = to_numbers(frame[c], file=name, column=c)
+    c_domain = find_column(frame, ["Domain"], file=name)
+    if c_domain:
+        out_frame["domain"] = _split_lists(frame[c_domain])
+    for col, cands in {
+        "notability": ["Notability criteria"],
+        "base_model": ["Base model"],
+        "hf_developer": ["Hugging Face developer id"],
+    }.items():
+        c = find_column(frame, cands, file=name)
+        if c:
+            out_frame[col] = frame[c].astype("string").str.strip()
+    c_front = find_column(frame, ["Frontier model"], file=name)
+    if c_front:
+        out_frame["frontier"] = to_bools(frame[c_front], file=name, column=c_front)
+    c_link = find_column(frame, ["Link", "Reference link"], file=name)
+    if c_link:
+        out_frame["source_url"] = _first_link(frame[c_link])
+    c_mod = find_column(frame, ["Last modified"], file=name)
+    if c_mod:
+        out_frame["last_modified"] = pd.to_datetime(frame[c_mod], errors="coerce", utc=True)
+
+    out_frame = out_frame[keep]
+    # One row per model key: Epoch occasionally lists a model twice; keep the newest edit.
+    if "last_modified" in out_frame:
+        out_frame = out_frame.sort_values("last_modified", ascending=False, kind="stable")
+    dup = out_frame["model_key"].duplicated()
+    skipped["duplicate model name (kept the most recently modified)"] += int(dup.sum())
+    out_frame = out_frame[~dup].sort_index()
+    skipped = Counter({k: v for k, v in skipped.items() if v})
+
+    as_of = max_date(out_frame["last_modified"]) if "last_modified" in out_frame else None
+    as_of = as_of or max_date(out_frame["release_date"])
+    return [
+        ParsedDataset(
+            source="epoch-models",
+            dataset=_dataset_name(file, MODEL_DATASETS),
+            file=file,
+            frames={"model": out_frame},
+            data_as_of=as_of,
+            skipped=skipped,
+        )
+    ]
+
+
+# -- Benchmarking Hub -------------------------------------------------------------------------
+
+# Score column per benchmark file where the first score-like column is not the headline one.
+SCORE_COLUMN = {
+    "epoch_capabilities_index": "ECI Score",
+    "gdpval": "Win Rate (%)",
+    "gso": "Score OPT@1",
+    "geobench": "ACW Avg Score",
+    "terminalbench": "Accuracy mean",
+    "posttrainbench": "Average (%)",
+}
+_NOT_SCORES = {"model version", "scaffold", "tools", "agent", "release date", "organization",
+               "country"}
+
+
+def _metric_name(stem: str) -> tuple[str, str]:
+    """(metric id, provenance) from a benchmark file's stem."""
+    if stem == "epoch_capabilities_index":
+        return "eci", "epoch"
+    if stem.endswith("_external"):
+        return stem[: -len("_external")], "external"
+    return stem, "epoch"
+
+
+def _score_column(frame: pd.DataFrame, stem: str, file: str) -> str:
+    metric = _metric_name(stem)[0]
+    wanted = SCORE_COLUMN.get(stem) or SCORE_COLUMN.get(metric)
+    if wanted:
+        col = find_column(frame, [wanted], file=file, required=True, meaning="the score")
+        assert col
+        return col
+    if "mean_score" in frame.columns:
+        return "mean_score"
+    for col in frame.columns:
+        if col.strip().lower() not in _NOT_SCORES:
+            return str(col)
+    raise SchemaError("no score column after 'Model version'", file=file)
+
+
+def parse_benchmarks(file: SourceFile) -> list[ParsedDataset]:
+    """Parse ``benchmark_data.zip`` or one benchmark CSV of Epoch's Benchmarking Hub."""
+    if file.basename.lower().endswith(".zip"):
+        out: list[ParsedDataset] = []
+        for m in iter_zip(file):
+            head = m.data[:4096].decode("utf-8-sig", errors="replace").splitlines()[:1]
+            if head and "Model version" in head[0] and "Release date" in head[0]:
+                out.extend(parse_benchmarks(m))
+        if not out:
+            raise SchemaError("no benchmark CSV (with 'Model version' and 'Release date' "
+                              "columns) in the archive", file=file.name)
+        return out
+    frame = read_csv(file)
+    name = file.name
+    stem = re.sub(r"\.csv$", "", file.basename.lower())
+    metric, provenance = _metric_name(stem)
+    c_version = find_column(frame, ["Model version"], file=name, required=True,
+                            meaning="the model version")
+    c_date = find_column(frame, ["Release date"], file=name, required=True,
+                         meaning="the release date")
+    assert c_version and c_date
+    c_score = _score_column(frame, stem, name)
+    skipped: Counter[str] = Counter()
+
+    values = to_numbers(frame[c_score], file=name, column=c_score)
+    version = frame[c_version].astype("string").str.strip()
+    c_name = find_column(frame, ["Model name", "Name", "Display name"], file=name)
+    display = frame[c_name].astype("string").str.strip() if c_name else version
+    # The model (unit of analysis) is the named model where the file names it, else the version.
+    model = display.where(display.notna() & (display != ""), version)
+    keep = values.notna()
+    skipped["no score"] += int((~keep).sum())
+    no_model = keep & (model.isna() | (model == ""))
+    skipped["no model version or name"] += int(no_model.sum())
+    keep &= ~no_model
+
+    out_frame = pd.DataFrame({
+        "model_key": model_key(model),
+        "model_version": version,
+        "model_name": model,
+        "metric": metric,
+        "value": values,
+        "provenance": provenance,
+        "release_date": to_dates(frame[c_date], file=name, column=c_date),
+    })
+    top = values[keep].max(skipna=True)
+    scale = "index" if metric == "eci" else (
+        "fraction" if top <= 1.5 else "percent" if top <= 100 else "points")
+    out_frame["scale"] = scale
+    c_err = find_column(frame, ["stderr", "Accuracy SE", "Accuracy Standard Error"], file=name)
+    if c_err:
+        out_frame["stderr"] = to_numbers(frame[c_err], file=name, column=c_err)
+    c_lo = find_column(frame, ["CI_low", "95% CI Low"], file=name)
+    c_hi = find_column(frame, ["CI_high", "95% CI High"], file=name)
+    if c_lo and c_hi:
+        out_frame["lower"] = to_numbers(frame[c_lo], file=name, column=c_lo)
+        out_frame["upper"] = to_numbers(frame[c_hi], file=name, column=c_hi)
+    c_shots = find_column(frame, ["Shots"], file=name)
+    if c_shots:
+        # Usually a number of shots; sometimes words ("few"): keep those as written.
+        raw = frame[c_shots].astype("string").str.strip()
+        shots = pd.to_numeric(raw, errors="coerce")
+        as_shots = shots.round().astype("Int64").astype("string") + "-shot"
+        out_frame["setting"] = as_shots.where(shots.notna(), raw)
+    c_src = find_column(frame, ["Source"], file=name)
+    out_frame["source_name"] = frame[c_src] if c_src else "Epoch AI"
+    c_link = find_column(frame, ["Source link", "Source Link", "Source link (site from table)",
+                                 "Log viewer"], file=name)
+    url = frame[c_link].astype("string") if c_link else pd.Series(pd.NA, index=frame.index)
+    out_frame["source_url"] = url.fillna("https://epoch.ai/benchmarks")
+    c_org = find_column(frame, ["Organization"], file=name)
+    if c_org:
+        out_frame["organizations"] = _split_lists(frame[c_org])
+    c_country = find_column(frame, ["Country"], file=name)
+    if c_country:
+        out_frame["countries"] = map_country_lists(frame[c_country], file=name,
+                                                   column=c_country)[0]
+    c_access = find_column(frame, ["Model accessibility"], file=name)
+    if c_access:
+        out_frame["open_weights"] = _open_from_accessibility(frame[c_access])
+    out_frame = out_frame[keep]
+    dates = [out_frame["release_date"]]
+    for extra in ("Started at", "Date of evaluation", "Evaluation date", "Date run",
+                  "Date added", "Last updated", "Run date"):
+        c = find_column(frame, [extra], file=name)
+        if c:
+            dates.append(pd.to_datetime(frame.loc[keep, c], errors="coerce", utc=True,
+                                        format="mixed"))
+    return [
+        ParsedDataset(
+            source="epoch-benchmarks",
+            dataset=f"benchmark:{stem}",
+            file=file,
+            frames={"score": out_frame},
+            data_as_of=max_date(*dates),
+            skipped=Counter({k: v for k, v in skipped.items() if v}),
+        )
+    ]
+
+
+# -- organisations, clusters, hardware ------------------------------------------------------
+
+
+def parse_organizations(file: SourceFile) -> list[ParsedDataset]:
+    """Parse Epoch's organisation -> country table (``organizations.csv``)."""
+    frame = read_csv(file)
+    name = file.name
+    c_org = find_column(frame, ["Organization"], file=name, required=True,
+                        meaning="the organisation")
+    c_country = find_column(frame, ["Country"], file=name, required=True,
+                            meaning="the country")
+    assert c_org and c_country
+    skipped: Counter[str] = Counter()
+    names = frame[c_org].astype("string").str.strip()
+    countries, _ = map_country_lists(frame[c_country], file=name, column=c_country)
+    keep = names.notna() & (names != "")
+    skipped["no organisation name"] += int((~keep).sum())
+    no_country = keep & (countries.map(len) == 0)
+    skipped["no country"] += int(no_country.sum())
+    keep &= ~no_country
+    out = pd.DataFrame({
+        "org_id": model_key(names),
+        "name": names,
+        "countries": countries,
+        "source_url": "https://epoch.ai/data/ai-models",
+    })
+    c_type = find_column(frame, ["Organization categorization"], file=name)
+    if c_type:
+        out["org_type"] = frame[c_type]
+    out = out[keep]
+    dup = out["org_id"].duplicated()
+    skipped["duplicate organisation"] += int(dup.sum())
+    out = out[~dup]
+    return [ParsedDataset("epoch-orgs", "epoch_organizations", file, {"organization": out},
+                          data_as_of=None,
+                          skipped=Counter({k: v for k, v in skipped.items() if v}))]
+
+
+def parse_clusters(file: SourceFile) -> list[ParsedDataset]:
+    """Parse Epoch's AI supercomputers table (``gpu_clusters.csv``)."""
+    frame = read_csv(file)
+    name = file.name
+    c_name = find_column(frame, ["Name"], file=name, required=True, meaning="the cluster name")
+    assert c_name
+    skipped: Counter[str] = Counter()
+    names = frame[c_name].astype("string").str.strip()
+    keep = names.notna() & (names != "")
+    skipped["no cluster name"] += int((~keep).sum())
+    out = pd.DataFrame({"name": names})
+    c_country = find_column(frame, ["Country"], file=name)
+    if c_country:
+        out["countries"] = map_country_lists(frame[c_country], file=name, column=c_country)[0]
+    text_cols = {"status": ["Status"], "certainty": ["Certainty"], "owner": ["Owner"],
+                 "sector": ["Sector"], "chip_type": ["Chip type (primary)"]}
+    for col, cands in text_cols.items():
+        c = find_column(frame, cands, file=name)
+        if c:
+            out[col] = frame[c]
+    for col, cands in {"first_operational": ["First Operational Date"],
+                       "decommissioned": ["Decommissioned Date (if applicable)",
+                                          "Decommissioned Date"]}.items():
+        c = find_column(frame, cands, file=name)
+        if c:
+            out[col] = to_dates(frame[c], file=name, column=c)
+    for col, cands in {"h100_equivalents": ["H100 equivalents"],
+                       "ops_16bit": ["16-bit OP/s"], "max_ops": ["Max OP/s"],
+                       "power_mw": ["Power Capacity (MW)"],
+                       "chip_quantity": ["Chip quantity (primary)"]}.items():
+        c = find_column(frame, cands, file=name)
+        if c:
+            out[col] = to_numbers(frame[c], file=name, column=c)
+    c_single = find_column(frame, ["Single cluster?"], file=name)
+    if c_single:
+        single = frame[c_single].astype("string").str.strip().str.lower()
+        out["single_cluster"] = single.map({"yes": True, "no": False}).astype("boolean")
+    c_inc = find_column(frame, ["Include in Standard Analysis"], file=name)
+    if c_inc:
+        out["include_standard"] = to_bools(frame[c_inc], file=name, column=c_inc).fillna(False)
+    out = out[keep]
+    as_of = None
+    if "first_operational" in out:
+        existing = out["first_operational"]
+        if "status" in out:
+            existing = existing[out["status"].astype("string").str.lower() != "planned"]
+        as_of = max_date(existing)
+    return [ParsedDataset("epoch-clusters", "gpu_clusters", file, {"cluster": out},
+                          data_as_of=as_of,
+                          skipped=Counter({k: v for k, v in skipped.items() if v}))]
+
+
+def parse_hardware(file: SourceFile) -> list[ParsedDataset]:
+    """Parse Epoch's ML hardware table (``ml_hardware.csv``)."""
+    frame = read_csv(file)
+    name = file.name
+    c_name = find_column(frame, ["Hardware name"], file=name, required=True,
+                         meaning="the hardware name")
+    assert c_name
+    skipped: Counter[str] = Counter()
+    names = frame[c_name].astype("string").str.strip()
+    keep = names.notna() & (names != "")
+    skipped["no hardware name"] += int((~keep).sum())
+    out = pd.DataFrame({"name": names})
+    for col, cands in {"manufacturer": ["Manufacturer"], "type": ["Type"],
+                       "foundry": ["Foundry"]}.items():
+        c = find_column(frame, cands, file=name)
+        if c:
+            out[col] = frame[c]
+    c_rel = find_column(frame, ["Release date"], file=name)
+    if c_rel:
+        out["release_date"] = to_dates(frame[c_rel], file=name, column=c_rel)
+    numeric = {
+        "fp16_tensor_flops": ["Tensor-FP16/BF16 performance (FLOP/s)"],
+        "fp8_flops": ["FP8 performance (FLOP/s)"],
+        "int8_ops": ["INT8 performance (OP/s)"],
+        "memory_bytes": ["Memory (bytes)"],
+        "memory_bandwidth": ["Memory bandwidth (byte/s)"],
+        "intranode_bandwidth": ["Intranode bandwidth (byte/s)"],
+        "internode_bandwidth": ["Internode bandwidth (bit/s)"],
+        "tdp_w": ["TDP (W)"],
+        "process_nm": ["Process size (nm)"],
+    }
+    for col, cands in numeric.items():
+        c = find_column(frame, cands, file=name)
+        if c:
+            out[col] = to_numbers(frame[c], file=name, column=c)
+    out = out[keep]
+    c_mod = find_column(frame, ["Last modified"], file=name)
+    as_of = max_date(frame[c_mod]) if c_mod else max_date(out.get("release_date"))
+    return [ParsedDataset("epoch-hardware", "ml_hardware", file, {"hardware": out},
+                          data_as_of=as_of,
+                          skipped=Counter({k: v for k, v in skipped.items() if v}))]
+
+
+_CREDIT = 'Epoch AI, "{title}", epoch.ai, CC BY 4.0'
+
+register(Source(
+    name="epoch-models",
+    publisher=PUBLISHER,
+    title="Data on AI Models",
+    homepage="https://epoch.ai/data/ai-models",
+    licence=LICENCE,
+    credit=_CREDIT.format(title="Data on AI Models"),
+    urls=("https://epoch.ai/data/ai_models.zip",),
+    patterns=("ai_models*.zip", "*ai_models*.csv"),
+    header=("Model",),
+    parse=parse_models,
+))
+register(Source(
+    name="epoch-benchmarks",
+    publisher=PUBLISHER,
+    title="AI Benchmarking Hub",
+    homepage="https://epoch.ai/benchmarks",
+    licence=LICENCE,
+    credit=_CREDIT.format(title="AI Benchmarking Hub"),
+    urls=("https://epoch.ai/data/benchmark_data.zip",),
+    patterns=("benchmark_data*.zip", "*.csv"),
+    header=("Model version", "Release date"),
+    parse=parse_benchmarks,
+))
+register(Source(
+    name="epoch-orgs",
+    publisher=PUBLISHER,
+    title="Organisations and their countries (benchmark-stitching data)",
+    homepage="https://epoch.ai/data/ai-models",
+    licence="CC BY 4.0 (Epoch AI data; repository code MIT)",
+    credit=_CREDIT.format(title="Data on AI Models (organisations)"),
+    urls=(),
+    patterns=("organizations*.csv", "organisations*.csv"),
+    header=("Organization", "Country"),
+    parse=parse_organizations,
+))
+register(Source(
+    name="epoch-clusters",
+    publisher=PUBLISHER,
+    title="AI Supercomputers (GPU clusters)",
+    homepage="https://epoch.ai/data/gpu-clusters",
+    licence=LICENCE,
+    credit=_CREDIT.format(title="Data on GPU clusters"),
+    urls=("https://epoch.ai/data/gpu_clusters.csv",),
+    patterns=("gpu_clusters*.csv",),
+    header=("Name",),
+    parse=parse_clusters,
+))
+register(Source(
+    name="epoch-hardware",
+    publisher=PUBLISHER,
+    title="Machine Learning Hardware",
+    homepage="https://epoch.ai/data/machine-learning-hardware",
+    licence=LICENCE,
+    credit=_CREDIT.format(title="Data on Machine Learning Hardware"),
+    urls=("https://epoch.ai/data/ml_hardware.csv",),
+    patterns=("ml_hardware*.csv",),
+    header=("Hardware name",),
+    parse=parse_hardware,
+))

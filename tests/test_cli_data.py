@@ -1,0 +1,87 @@
+"""CLI data commands: update, import, sources; exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+EPOCH = Path(__file__).parent / "fixtures" / "epoch"
+MIRROR = EPOCH / "mirror"
+
+
+def test_update_from_mirror_twice(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("update", "--from", str(MIRROR), "--format", "json")
+    assert r.code == 0, r.err
+    first = json.loads(r.out)
+    assert first["imported"] >= 8
+    assert first["rows_skipped"] >= 2
+    r2 = cli("update", "--from", str(MIRROR))
+    assert r2.code == 0
+    assert "No changes" in r2.out
+
+
+def test_sources_lists_licences_and_counts(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("update", "--from", str(MIRROR))
+    r = cli("sources", "--format", "json")
+    assert r.code == 0
+    data = json.loads(r.out)
+    by_name = {s["source"]: s for s in data["sources"]}
+    assert by_name["epoch-models"]["licence"] == "CC BY 4.0"
+    assert by_name["epoch-models"]["rows"] > 0
+    assert by_name["epoch-models"]["newest_data"] == "2025-07-02"
+    assert "Epoch AI" in by_name["epoch-models"]["credit"]
+
+
+def test_import_bad_file_exit_2_one_line_store_unchanged(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "all_ai_models.csv"
+    bad.write_text("Model,Organization,Publication date\nA,X,2024-01-01\nB,Y,yesterday\n")
+    before = json.loads(cli("sources", "--format", "json").out)
+    r = cli("import", "epoch-models", str(bad))
+    assert r.code == 2
+    lines = [ln for ln in r.err.splitlines() if ln.strip()]
+    assert len(lines) == 1
+    assert "all_ai_models.csv" in lines[0]
+    assert "row 3" in lines[0]
+    assert "'Publication date'" in lines[0]
+    assert "expected a date" in lines[0]
+    assert json.loads(cli("sources", "--format", "json").out) == before
+
+
+def test_wrong_source_name_and_flags_exit_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = cli("import", "epoch-modelz", str(tmp_path))
+    assert r.code == 2
+    assert "unknown source 'epoch-modelz'" in r.err
+    r = cli("sources", "--format", "xml")
+    assert r.code == 2
+    assert "--format" in r.err
+    r = cli("update", "--no-such-flag")
+    assert r.code == 2
+    assert "no-such-flag" in r.err
+    r = cli("update", "--from", str(tmp_path / "missing"))
+    assert r.code == 2
+    assert "not a folder" in r.err
+
+
+def test_missing_required_column_exit_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "notable_ai_models.csv"
+    bad.write_text("Model,Publication date\nA,2024-01-01\n")
+    r = cli("import", "epoch-models", str(bad))
+    assert r.code == 2
+    assert "notable_ai_models.csv" in r.err
+    assert "Organization" in r.err
+
+
+def test_truncated_zip_exit_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    z = tmp_path / "ai_models.zip"
+    z.write_bytes(b"PK\x03\x04" + b"\x00" * 20)
+    r = cli("import", "epoch-models", str(z))
+    assert r.code == 2
+    assert "ai_models.zip" in r.err
+
+
+def test_help_explains(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("--help")
+    assert r.code == 0
+    assert "update" in r.out and "sources" in r.out
+    r = cli("update", "--help")
+    assert "--from" in r.out
