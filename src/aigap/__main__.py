@@ -1,0 +1,5 @@
+"""``python -m aigap`` runs the CLI."""
+
+from aigap.cli import main
+
+main()
