@@ -159,6 +159,7 @@ HARDWARE = Table(
         C("type", "VARCHAR", False, "GPU, TPU, ..."),
         C("release_date", "DATE", False, "release date"),
         C("fp16_tensor_flops", "DOUBLE", False, "dense tensor FP16/BF16 FLOP/s"),
+        C("fp16_flops", "DOUBLE", False, "FP16 (half precision, non-tensor) FLOP/s"),
         C("fp8_flops", "DOUBLE", False, "FP8 FLOP/s"),
         C("int8_ops", "DOUBLE", False, "INT8 OP/s"),
         C("memory_bytes", "DOUBLE", False, "memory in bytes"),

@@ -135,3 +135,64 @@ def sources(fmt: FormatOption = "table") -> None:
         _console(stderr=False).print(frame_to_rich(
             frame[["source", "publisher", "url", "licence", "vintages", "rows", "newest_data"]],
             title="aigap sources"))
+
+
+@app.command("models")
+def models_cmd(
+    country: Annotated[str | None, typer.Option(
+        "--country", "-c", help="Country or group: ISO3 (USA, CHN, GBR...), a name "
+        "('China', 'United States') or a group (EU27, US+allies, ROW). CHN/China include "
+        "Hong Kong and Macao; Taiwan is never China.")] = None,
+    org: Annotated[str | None, typer.Option("--org", help="Only models with this "
+                                            "organisation (name or alias).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Released on or after "
+                                              "(YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Released on or before "
+                                              "(YYYY-MM-DD).")] = None,
+    open_: Annotated[bool | None, typer.Option("--open/--closed", help="Only open-weight "
+                                               "(or only closed) models.",
+                                               show_default=False)] = None,
+    attribution: Annotated[str, typer.Option(
+        "--attribution", "-a", help="inclusive (any developer in the group; Epoch's rule), "
+        "exclusive (all developers), hq (lead developer), fractional (1/k weights).")
+    ] = "inclusive",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Use the data as it stood "
+                                              "on this date.")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """List models, attributed to a country or group under an explicit rule.
+
+    Example: aigap models --country CHN --since 2025-01-01 --until 2025-12-31
+    """
+    from aigap.api import models, selection_of
+    from aigap.output import frame_to_csv, frame_to_rich
+
+    fmt = check_format(fmt)
+    frame = models(country, org=org, since=since, until=until, open_weights=open_,
+                   attribution=attribution, as_of=as_of, home=state.home)
+    sel = selection_of(frame)
+    if fmt == "json":
+        echo_json({
+            "query": {"country": country, "group": frame.attrs.get("group"), "org": org,
+                      "since": since, "until": until, "open_weights": open_,
+                      "attribution": frame.attrs.get("attribution", attribution),
+                      "as_of": as_of},
+            "data": sel.to_dict() if sel else None,
+            "count": len(frame),
+            "weighted_count": float(frame["weight"].sum()) if len(frame) else 0.0,
+            "models": frame,
+        })
+    elif fmt == "csv":
+        typer.echo(frame_to_csv(frame), nl=False)
+    else:
+        console = _console(stderr=False)
+        cols = ["name", "organizations", "countries", "release_date", "open_weights",
+                "training_compute_flop"]
+        if attribution == "fractional":
+            cols.append("weight")
+        console.print(frame_to_rich(frame[cols], title=f"{len(frame)} models"))
+        if sel and sel.starter:
+            console.print("Data: the bundled starter dataset (run `aigap update` for the "
+                          "full public data).")
+        for w in (sel.warnings if sel else []):
+            console.print(f"[yellow]Warning:[/] {w}")

@@ -422,6 +422,7 @@ def parse_hardware(file: SourceFile) -> list[ParsedDataset]:
         out["release_date"] = to_dates(frame[c_rel], file=name, column=c_rel)
     numeric = {
         "fp16_tensor_flops": ["Tensor-FP16/BF16 performance (FLOP/s)"],
+        "fp16_flops": ["FP16 (half precision) performance (FLOP/s)"],
         "fp8_flops": ["FP8 performance (FLOP/s)"],
         "int8_ops": ["INT8 performance (OP/s)"],
         "memory_bytes": ["Memory (bytes)"],

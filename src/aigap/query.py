@@ -1,0 +1,221 @@
+"""Read analysis-ready frames out of the store: the vintages to use, as-of filtering,
+de-duplication and country attribution.
+
+This is the only layer between the store and the analyses: analyses receive plain frames
+and never see the store. Every frame comes with a :class:`Selection` recording which
+vintages were used, so outputs can state their data.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from aigap.errors import QueryError
+from aigap.store import Store, VintageFallbackWarning
+
+#: Sources whose ``model`` rows form the model catalogue (others, such as leaderboard
+#: tables, only map keys to organisations).
+CATALOGUE_SOURCES = ("epoch-models", "starter")
+STARTER = "starter"
+
+# Preference when several datasets list the same model key (lower = preferred).
+_DATASET_RANK = {"all_ai_models": 0, "notable_ai_models": 1, "frontier_ai_models": 2,
+                 "large_scale_ai_models": 3}
+
+
+@dataclass
+class Selection:
+    """Which data an analysis used: as-of date, vintages, and any warnings."""
+
+    as_of: date | None
+    vintages: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    starter: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "vintage_ids": self.vintages,
+            "warnings": self.warnings,
+            "bundled_starter_data": self.starter,
+        }
+
+
+def parse_date(text: str | date | None, flag: str) -> date | None:
+    """Parse a YYYY-MM-DD flag value.
+
+    Raises:
+        QueryError: naming the flag and the expected format.
+    """
+    if text is None or isinstance(text, date):
+        return text
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise QueryError(f"{flag}: expected a date like 2025-01-31, got {text!r}") from None
+
+
+def _choose_vintages(store: Store, as_of: date | None, sources: tuple[str, ...] | None
+                     ) -> Selection:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", VintageFallbackWarning)
+        ids = store.vintage_ids(as_of=as_of, sources=sources)
+    sel = Selection(as_of=as_of, vintages=ids,
+                    warnings=[str(w.message) for w in caught
+                              if issubclass(w.category, VintageFallbackWarning)])
+    return sel
+
+
+def _source_of(store: Store, vintage_ids: dict[str, int]) -> dict[str, str]:
+    frame = store.vintages()
+    return {str(r.dataset): str(r.source) for r in frame.itertuples()
+            if r.vintage_id in vintage_ids.values()}
+
+
+def _drop_starter_if_real(sel: Selection, store: Store) -> Selection:
+    """The bundled starter data steps aside as soon as any real source is stored."""
+    sources = _source_of(store, sel.vintages)
+    real = {d for d, s in sources.items() if s != STARTER}
+    if real:
+        sel.vintages = {d: v for d, v in sel.vintages.items() if sources.get(d) != STARTER}
+    else:
+        sel.starter = bool(sel.vintages)
+    return sel
+
+
+def fill_countries(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill empty ``countries`` from the organisation registry (by organisation name).
+
+    Adds ``country_source``: "source" when the data gave countries, "registry" when they
+    came from the registry, "unknown" when neither did.
+    """
+    from aigap.attribution.organizations import load_registry
+
+    out = frame.copy()
+    if "countries" not in out:
+        out["countries"] = [[] for _ in range(len(out))]
+    empty = out["countries"].map(lambda v: len(v) == 0 if isinstance(v, list | tuple)
+                                 else True)
+    out["countries"] = out["countries"].map(
+        lambda v: list(v) if isinstance(v, list | tuple | pd.Series) or hasattr(v, "tolist")
+        else [])
+    out["country_source"] = "source"
+    if empty.any() and "organizations" in out:
+        orgs = out.loc[empty, "organizations"].map(
+            lambda v: list(v) if v is not None and not isinstance(v, float) else [])
+        found, _ = load_registry().countries_for_lists(orgs)
+        out.loc[empty, "countries"] = found
+        out.loc[empty, "country_source"] = found.map(lambda v: "registry" if v else "unknown")
+    elif empty.any():
+        out.loc[empty, "country_source"] = "unknown"
+    return out
+
+
+def _as_lists(frame: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
+    for col in cols:
+        if col in frame:
+            frame[col] = frame[col].map(
+                lambda v: [] if v is None or (isinstance(v, float) and pd.isna(v))
+                else list(v))
+    return frame
+
+
+def load_models(store: Store, *, as_of: date | None = None) -> tuple[pd.DataFrame, Selection]:
+    """The model catalogue as of a date: one row per model key, countries filled.
+
+    Uses each catalogue dataset's vintage for ``as_of`` (the current one by default), keeps
+    models released on or before ``as_of``, and de-duplicates by model key (preferring the
+    all-models dataset). Adds ``notable``, ``frontier_list`` and ``large_scale`` flags from
+    membership of Epoch's sub-datasets.
+    """
+    sel = _drop_starter_if_real(_choose_vintages(store, as_of, CATALOGUE_SOURCES), store)
+    frame = store.read("model", sel.vintages.values())
+    frame = _as_lists(frame, ("organizations", "countries", "domain"))
+    if frame.empty:
+        return frame, sel
+    keys_in = frame.groupby("dataset")["model_key"].agg(set).to_dict()
+    frame["_rank"] = frame["dataset"].map(_DATASET_RANK).fillna(9)
+    frame = frame.sort_values(["model_key", "_rank"], kind="stable")
+    frame = frame.drop_duplicates("model_key", keep="first").drop(columns="_rank")
+    for flag, dataset in (("notable", "notable_ai_models"), ("large_scale",
+                          "large_scale_ai_models"), ("frontier_list", "frontier_ai_models")):
+        frame[flag] = frame["model_key"].isin(keys_in.get(dataset, set()))
+    frame["release_date"] = pd.to_datetime(frame["release_date"])
+    if as_of is not None:
+        frame = frame[frame["release_date"] <= pd.Timestamp(as_of)]
+    frame = fill_countries(frame)
+    return frame.sort_values(["release_date", "name"]).reset_index(drop=True), sel
+
+
+def metrics(store: Store) -> pd.DataFrame:
+    """Metrics in the current vintages, with model counts and date ranges."""
+    ids = list(store.vintage_ids().values())
+    if not ids:
+        return pd.DataFrame(columns=["metric", "models", "first", "last", "sources"])
+    return store.con.execute(
+        """
+        SELECT metric, count(DISTINCT model_key) AS models, min(release_date) AS first,
+               max(release_date) AS last, string_agg(DISTINCT v.source, ', ') AS sources
+        FROM score s JOIN vintage v USING (vintage_id)
+        WHERE list_contains(?, s.vintage_id)
+        GROUP BY metric ORDER BY metric
+        """,
+        [ids],
+    ).df()
+
+
+def load_scores(
+    store: Store, metric: str, *, as_of: date | None = None
+) -> tuple[pd.DataFrame, Selection]:
+    """Scores on one metric as of a date, one row per model key, countries filled.
+
+    Models released after ``as_of`` are dropped; for ratings observed over time the latest
+    observation on or before ``as_of`` is used. Missing release dates, countries and open-
+    weights flags are taken from the model catalogue by model key where possible.
+
+    Raises:
+        QueryError: the metric is not in the store (the message lists the ones that are).
+    """
+    sel = _drop_starter_if_real(_choose_vintages(store, as_of, None), store)
+    frame = store.read("score", sel.vintages.values(), where="t.metric = ?", params=[metric])
+    if frame.empty:
+        known = metrics(store)["metric"].tolist()
+        hint = ", ".join(known[:25]) + (" ..." if len(known) > 25 else "")
+        raise QueryError(
+            f"--metric: no scores for {metric!r} in the store"
+            + (f"; metrics available: {hint}" if known else "; run `aigap update` first")
+        )
+    frame = _as_lists(frame, ("organizations", "countries"))
+    frame["release_date"] = pd.to_datetime(frame["release_date"])
+    frame["observed_on"] = pd.to_datetime(frame["observed_on"])
+    cat, _ = load_models(store, as_of=None)
+    if len(cat):
+        cat = cat.set_index("model_key")
+        missing_date = frame["release_date"].isna()
+        frame.loc[missing_date, "release_date"] = frame.loc[missing_date, "model_key"].map(
+            cat["release_date"])
+        no_open = frame["open_weights"].isna()
+        frame["open_weights"] = frame["open_weights"].astype("object")
+        frame.loc[no_open, "open_weights"] = frame.loc[no_open, "model_key"].map(
+            cat["open_weights"])
+        no_c = frame["countries"].map(len) == 0
+        frame.loc[no_c, "countries"] = frame.loc[no_c, "model_key"].map(
+            cat["countries"]).map(lambda v: v if isinstance(v, list) else [])
+    if as_of is not None:
+        ts = pd.Timestamp(as_of)
+        frame = frame[(frame["release_date"] <= ts)
+                      & (frame["observed_on"].isna() | (frame["observed_on"] <= ts))]
+    # Latest observation per model and setting, then the best setting per model.
+    frame = frame.sort_values(["model_key", "observed_on"], na_position="first")
+    frame = frame.drop_duplicates(["model_key", "setting", "source_url"], keep="last")
+    frame = frame.sort_values(["model_key", "value"], ascending=[True, False])
+    frame = frame.drop_duplicates("model_key", keep="first")
+    frame = frame[frame["release_date"].notna()]
+    frame = fill_countries(frame)
+    frame["open_weights"] = frame["open_weights"].astype("boolean")
+    return frame.reset_index(drop=True), sel
