@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,5 +62,5 @@ def cli(capsys: pytest.CaptureFixture[str], home: Path) -> Callable[..., CliResu
 
 
 @pytest.fixture
-def rng_seed() -> Iterator[int]:
-    yield 20261124
+def rng_seed() -> int:
+    return 20261124

@@ -127,7 +127,7 @@ def test_truncated_zip_is_a_source_error() -> None:
         z.writestr("all_ai_models.csv", (MIRROR / "ai_models" / "all_ai_models.csv").read_text()
                    * 20)
     data = buf.getvalue()[: len(buf.getvalue()) // 2]
-    with pytest.raises(SourceError, match="ai_models.zip.*(truncated|not a readable zip)"):
+    with pytest.raises(SourceError, match=r"ai_models\.zip.*(truncated|not a readable zip)"):
         get_source("epoch-models").parse(SourceFile("ai_models.zip", data))
 
 

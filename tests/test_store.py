@@ -92,7 +92,7 @@ def test_failed_parse_leaves_store_unchanged(tmp_path: Path) -> None:
             "Model,Organization,Publication date\nNew,OpenAI,2025-01-01\n")
         (mirror / "large_scale_ai_models.csv").write_text(
             "Model,Organization,Publication date\nBroken,OpenAI,not-a-date\n")
-        with pytest.raises(Exception, match="large_scale_ai_models.csv, row 2"):
+        with pytest.raises(Exception, match=r"large_scale_ai_models\.csv, row 2"):
             update_from_dir(s, mirror)
         assert snapshot(s) == before
 
@@ -139,5 +139,5 @@ def test_vintage_provenance(tmp_path: Path) -> None:
 
 
 def test_unknown_source_lists_valid_names() -> None:
-    with pytest.raises(Exception, match="unknown source 'nope'.*epoch-models"):
+    with pytest.raises(Exception, match=r"unknown source 'nope'.*epoch-models"):
         get_source("nope")

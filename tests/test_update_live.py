@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from httpserver import LocalHTTPServer
 
 MIRROR = Path(__file__).parent / "fixtures" / "epoch" / "mirror"

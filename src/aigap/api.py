@@ -73,7 +73,8 @@ def _org_filter(frame: pd.DataFrame, org: str) -> pd.Series:
         hit = registry.by_name(flat) == target
     else:
         hit = normalize_names(flat) == normalize_names(pd.Series([org])).iloc[0]
-    return hit.groupby(level=0).any().reindex(frame.index, fill_value=False)
+    any_hit: pd.Series = hit.groupby(level=0).any().reindex(frame.index, fill_value=False)
+    return any_hit
 
 
 def models(

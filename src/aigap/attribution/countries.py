@@ -173,5 +173,5 @@ def map_country_lists(
                 codes.append(code)
         mapped[raw] = (codes, multi)
     lists = obj.map(lambda v: list(mapped[v][0]))
-    multi = obj.map(lambda v: mapped[v][1]).astype(bool)
-    return lists, multi
+    flags = obj.map(lambda v: mapped[v][1]).astype(bool)
+    return lists, flags

@@ -120,7 +120,7 @@ def sources(fmt: FormatOption = "table") -> None:
             "url": src.urls[0] if src.urls else src.homepage,
             "licence": src.licence,
             "credit": src.credit,
-            "datasets": int(len(mine)),
+            "datasets": len(mine),
             "vintages": int(mine["vintages"].sum()) if len(mine) else 0,
             "rows": int(mine["rows"].sum()) if len(mine) else 0,
             "newest_data": (max(d for d in mine["data_as_of"] if pd.notna(d))

@@ -438,7 +438,10 @@ def parse_hardware(file: SourceFile) -> list[ParsedDataset]:
             out[col] = to_numbers(frame[c], file=name, column=c)
     out = out[keep]
     c_mod = find_column(frame, ["Last modified"], file=name)
-    as_of = max_date(frame[c_mod]) if c_mod else max_date(out.get("release_date"))
+    if c_mod:
+        as_of = max_date(frame[c_mod])
+    else:
+        as_of = max_date(out["release_date"]) if "release_date" in out else None
     return [ParsedDataset("epoch-hardware", "ml_hardware", file, {"hardware": out},
                           data_as_of=as_of,
                           skipped=Counter({k: v for k, v in skipped.items() if v}))]

@@ -22,16 +22,16 @@ MAX_ZIP_MEMBER_BYTES = 512 * 1024 * 1024
 MAX_ZIP_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 
 
-def read_csv(file: SourceFile, **kwargs: object) -> pd.DataFrame:
+def read_csv(file: SourceFile, *, sep: str = ",") -> pd.DataFrame:
     """Read a CSV as text columns (no type guessing), with a clear error if it is not CSV."""
     try:
-        frame = pd.read_csv(
+        frame: pd.DataFrame = pd.read_csv(
             io.BytesIO(file.data),
+            sep=sep,
             dtype=str,
             keep_default_na=False,
             na_values=[""],
             encoding="utf-8-sig",
-            **kwargs,  # type: ignore[arg-type]
         )
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise SchemaError(f"cannot read as CSV: {exc}".splitlines()[0], file=file.name) from exc
