@@ -133,7 +133,10 @@ class Source:
 _REGISTRY: dict[str, Source] = {}
 
 # Modules that register sources when imported; add a line when a source module lands.
-SOURCE_MODULES: tuple[str, ...] = ("aigap.sources.epoch",)
+SOURCE_MODULES: tuple[str, ...] = (
+    "aigap.sources.epoch",
+    "aigap.sources.top500",
+)
 
 
 def register(source: Source) -> Source:
