@@ -136,6 +136,9 @@ _REGISTRY: dict[str, Source] = {}
 SOURCE_MODULES: tuple[str, ...] = (
     "aigap.sources.epoch",
     "aigap.sources.top500",
+    "aigap.sources.lmarena",
+    "aigap.sources.hf_leaderboard",
+    "aigap.sources.owid",
 )
 
 
