@@ -139,6 +139,7 @@ SOURCE_MODULES: tuple[str, ...] = (
     "aigap.sources.lmarena",
     "aigap.sources.hf_leaderboard",
     "aigap.sources.owid",
+    "aigap.sources.starter",
 )
 
 

@@ -1,0 +1,459 @@
+"""Seeded model-level bootstrap of gap statistics (method 5).
+
+Each resample draws models with replacement within each group and, where a row carries an
+uncertainty (``stderr``, or a 95% interval ``lower``/``upper``), draws that copy's score from a
+normal around its value. Statistics are recomputed on every resample; intervals are percentile
+intervals. Randomness comes only from the ``numpy.random.Generator`` the caller passes in.
+
+Two paths: :func:`bootstrap` takes any statistic (a function of the two resampled frames) and
+loops over resamples; :func:`bootstrap_lag` computes the daily-lag and vertical-gap summaries for
+many resamples at once with numpy (same definitions, much faster).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aigap.analysis.frontier import per_model_best, to_days
+from aigap.analysis.lag import (
+    DAYS_PER_MONTH,
+    _check_tau,
+    _frontiers,
+    _timestamp,
+    lag_analysis,
+)
+from aigap.errors import QueryError
+
+__all__ = [
+    "LAG_STATISTICS",
+    "BootstrapResult",
+    "bootstrap",
+    "bootstrap_lag",
+    "lag_statistic",
+    "resample",
+    "score_sd",
+]
+
+Z95 = 1.959963984540054
+"""Normal quantile of a two-sided 95% interval: sd = (upper - lower) / (2 * Z95)."""
+
+LAG_STATISTICS: tuple[str, ...] = (
+    "lag_mean",
+    "lag_min",
+    "lag_max",
+    "lag_end",
+    "lag_mean_all",
+    "lag_min_all",
+    "lag_max_all",
+    "gap_mean",
+    "gap_pct_mean",
+    "gap_end",
+)
+"""Keys of :func:`bootstrap_lag`: lag in months over the window (mean/min/max), on the end day,
+over the whole series; vertical gap (points, % of follower) mean over the window and on the end
+day."""
+
+Statistic = Callable[[pd.DataFrame, pd.DataFrame], Mapping[str, float]]
+
+
+def _check_common(n: int, level: float) -> None:
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise QueryError(f"number of bootstrap resamples must be an integer >= 1, got {n!r}")
+    if not (isinstance(level, (int, float)) and 0 < float(level) < 1):
+        raise QueryError(f"confidence level must be strictly between 0 and 1, got {level!r}")
+
+
+def _check_rng(rng: object) -> np.random.Generator:
+    if not isinstance(rng, np.random.Generator):
+        raise QueryError(
+            "rng must be a seeded numpy.random.Generator (e.g. numpy.random.default_rng(42)), "
+            f"got {type(rng).__name__}"
+        )
+    return rng
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Point estimates and percentile intervals of several statistics.
+
+    Attributes:
+        estimates: each statistic on the data as given (no resampling, no score noise).
+        lower / upper: percentile interval bounds at ``level`` (NaN if never defined).
+        n_defined: resamples in which the statistic was defined (finite).
+        n: resamples drawn; level: interval level (e.g. 0.9).
+    """
+
+    estimates: dict[str, float]
+    lower: dict[str, float]
+    upper: dict[str, float]
+    n_defined: dict[str, int]
+    n: int
+    level: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """DataFrame[statistic, estimate, lower, upper, n_defined], one row per statistic."""
+        keys = list(self.estimates)
+        return pd.DataFrame(
+            {
+                "statistic": keys,
+                "estimate": [self.estimates[k] for k in keys],
+                "lower": [self.lower[k] for k in keys],
+                "upper": [self.upper[k] for k in keys],
+                "n_defined": [self.n_defined[k] for k in keys],
+            }
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: n, level and per statistic estimate/lower/upper/n_defined."""
+
+        def clean(x: float) -> float | None:
+            return float(x) if math.isfinite(x) else None
+
+        return {
+            "n": self.n,
+            "level": self.level,
+            "statistics": {
+                k: {
+                    "estimate": clean(self.estimates[k]),
+                    "lower": clean(self.lower[k]),
+                    "upper": clean(self.upper[k]),
+                    "n_defined": self.n_defined[k],
+                }
+                for k in self.estimates
+            },
+        }
+
+
+def _percentiles(
+    estimates: Mapping[str, float], draws: Mapping[str, np.ndarray], n: int, level: float
+) -> BootstrapResult:
+    lo_q, hi_q = 100 * (1 - level) / 2, 100 * (1 + level) / 2
+    lower: dict[str, float] = {}
+    upper: dict[str, float] = {}
+    n_def: dict[str, int] = {}
+    for key in estimates:
+        vals = np.asarray(draws.get(key, np.array([])), dtype="float64")
+        vals = vals[np.isfinite(vals)]
+        n_def[key] = int(vals.size)
+        if vals.size:
+            lo, hi = np.percentile(vals, [lo_q, hi_q])
+            lower[key], upper[key] = float(lo), float(hi)
+        else:
+            lower[key] = upper[key] = math.nan
+    return BootstrapResult(
+        estimates={k: float(v) for k, v in estimates.items()},
+        lower=lower,
+        upper=upper,
+        n_defined=n_def,
+        n=int(n),
+        level=float(level),
+    )
+
+
+def score_sd(frame: pd.DataFrame, *, group: str = "group") -> np.ndarray:
+    """Per-row score sd: ``stderr``, else (upper - lower) / (2 * 1.96), else 0.
+
+    Raises:
+        QueryError: a negative stderr or an interval with upper < lower (names the model).
+    """
+    sd = np.zeros(len(frame))
+    if "lower" in frame.columns and "upper" in frame.columns:
+        lo = pd.to_numeric(frame["lower"], errors="coerce").to_numpy(dtype="float64")
+        hi = pd.to_numeric(frame["upper"], errors="coerce").to_numpy(dtype="float64")
+        width = hi - lo
+        bad = np.isfinite(width) & (width < 0)
+        if bad.any():
+            model = frame["model"].to_numpy()[np.argmax(bad)]
+            raise QueryError(f"{group} model {model!r}: upper is below lower in its score interval")
+        sd = np.where(np.isfinite(width), width / (2 * Z95), sd)
+    if "stderr" in frame.columns:
+        se = pd.to_numeric(frame["stderr"], errors="coerce").to_numpy(dtype="float64")
+        bad = np.isfinite(se) & (se < 0)
+        if bad.any():
+            model = frame["model"].to_numpy()[np.argmax(bad)]
+            raise QueryError(f"{group} model {model!r}: stderr is negative")
+        sd = np.where(np.isfinite(se), se, sd)
+    return sd
+
+
+def resample(
+    models: pd.DataFrame,
+    rng: np.random.Generator,
+    *,
+    sd: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """One bootstrap resample of a per-model table: rows with replacement, scores with noise.
+
+    Args:
+        models: one row per model (see :func:`aigap.analysis.frontier.per_model_best`).
+        rng: the generator to draw from (indices first, then noise if any sd > 0).
+        sd: per-row score sd (default from :func:`score_sd`).
+    """
+    m = len(models)
+    sd = score_sd(models) if sd is None else sd
+    idx = rng.integers(0, m, size=m)
+    out = models.iloc[idx].reset_index(drop=True)
+    if np.any(sd > 0):
+        out["value"] = out["value"].to_numpy(dtype="float64") + rng.standard_normal(m) * sd[idx]
+    return out
+
+
+def bootstrap(
+    leader: pd.DataFrame,
+    follower: pd.DataFrame,
+    statistic: Statistic,
+    *,
+    n: int = 1000,
+    rng: np.random.Generator,
+    level: float = 0.9,
+) -> BootstrapResult:
+    """Generic bootstrap of any statistic of the two groups.
+
+    The statistic is a function ``(leader, follower) -> {name: value}``. A resample where it raises
+    :class:`~aigap.errors.QueryError` (e.g. too few records survive) or returns a non-finite value
+    counts as "not defined" for that name. The point estimate comes from the data as given; if the
+    statistic fails on the data as given the error is raised.
+
+    Args:
+        leader, follower: group tables (``model``, ``date``, ``value``, optional ``lower``,
+            ``upper``, ``stderr``); several rows of one model collapse to its best row.
+        statistic: the function to bootstrap.
+        n: number of resamples (>= 1).
+        rng: a seeded ``numpy.random.Generator``.
+        level: percentile-interval level in (0, 1).
+    """
+    _check_common(n, level)
+    rng = _check_rng(rng)
+    estimates = dict(statistic(leader, follower))
+    lead = per_model_best(leader, group="leader")
+    foll = per_model_best(follower, group="follower")
+    sd_l, sd_f = score_sd(lead, group="leader"), score_sd(foll, group="follower")
+    draws = {k: np.full(n, np.nan) for k in estimates}
+    for i in range(n):
+        lb = resample(lead, rng, sd=sd_l)
+        fb = resample(foll, rng, sd=sd_f)
+        try:
+            values = statistic(lb, fb)
+        except QueryError:
+            continue
+        for k in draws:
+            if k in values:
+                draws[k][i] = float(values[k])
+    return _percentiles(estimates, draws, n, level)
+
+
+def lag_statistic(
+    *,
+    tau: float = 1.0,
+    end: object = None,
+    since: object = None,
+    drop_first: bool = True,
+) -> Statistic:
+    """The :data:`LAG_STATISTICS` as a generic statistic (the slow reference of the fast path)."""
+
+    def stat(leader: pd.DataFrame, follower: pd.DataFrame) -> dict[str, float]:
+        res = lag_analysis(leader, follower, tau=tau, end=end, since=since, drop_first=drop_first)
+        s = res.summary
+        last = res.series.iloc[-1]
+        return {
+            "lag_mean": s["lag_window"]["mean"],
+            "lag_min": s["lag_window"]["min"],
+            "lag_max": s["lag_window"]["max"],
+            "lag_end": float(last["lag_months"]),
+            "lag_mean_all": s["lag_all"]["mean"],
+            "lag_min_all": s["lag_all"]["min"],
+            "lag_max_all": s["lag_all"]["max"],
+            "gap_mean": s["gap_window"]["mean"],
+            "gap_pct_mean": s["gap_pct_window"]["mean"],
+            "gap_end": float(last["gap"]),
+        }
+
+    return stat
+
+
+# ----------------------------------------------------------------------------- fast path
+
+
+def _group_best(
+    days: np.ndarray, values: np.ndarray, idx: np.ndarray, noise: np.ndarray, n_days: int
+) -> np.ndarray:
+    """Per-resample daily best of one group: (c, n_days) array, -inf on days without a model.
+
+    ``days`` holds each model's day offset (models after the end carry value -inf).
+    """
+    c = idx.shape[0]
+    key = (days[idx] + (np.arange(c, dtype="int64") * n_days)[:, None]).ravel()
+    vals = (values[idx] + noise).ravel()
+    best = np.full(c * n_days, -np.inf)
+    np.maximum.at(best, key, vals)
+    return best.reshape(c, n_days)
+
+
+def _kept_frontier(best: np.ndarray, drop_first: bool) -> tuple[np.ndarray, np.ndarray]:
+    """B(t) from daily bests (-inf before the first kept record) and each row's first kept day.
+
+    The first kept day is -1 when a row has no kept record.
+    """
+    run = np.maximum.accumulate(best, axis=1)
+    prev = np.empty_like(run)
+    prev[:, 0] = -np.inf
+    prev[:, 1:] = run[:, :-1]
+    is_rec = np.isfinite(best) & (best > prev)
+    need = 2 if drop_first else 1
+    count = np.cumsum(is_rec, axis=1)
+    has = count[:, -1] >= need
+    first = np.where(has, np.argmax(count >= need, axis=1), -1)
+    cols = np.arange(best.shape[1])[None, :]
+    frontier = np.where(has[:, None] & (cols >= first[:, None]), run, -np.inf)
+    return frontier, first
+
+
+def _batch_summaries(
+    lead: tuple[np.ndarray, np.ndarray],
+    foll: tuple[np.ndarray, np.ndarray],
+    idx_l: np.ndarray,
+    idx_f: np.ndarray,
+    noise_l: np.ndarray,
+    noise_f: np.ndarray,
+    *,
+    n_days: int,
+    since: int,
+    tau: float,
+    drop_first: bool,
+) -> dict[str, np.ndarray]:
+    """The :data:`LAG_STATISTICS` of c resamples at once (NaN where undefined).
+
+    ``lead``/``foll`` are (day offsets, values) of each group's models on a grid whose day 0 is
+    the earliest model and whose last day (``n_days - 1``) is the end date; ``since`` is the window
+    start as a day offset. ``idx_*`` and ``noise_*`` are (c, m) resample indices and score noise.
+    """
+    best_l = _group_best(lead[0], lead[1], idx_l, noise_l, n_days)
+    best_f = _group_best(foll[0], foll[1], idx_f, noise_f, n_days)
+    b_l, first_l = _kept_frontier(best_l, drop_first)
+    b_f, first_f = _kept_frontier(best_f, drop_first)
+    c = idx_l.shape[0]
+    out = {k: np.full(c, np.nan) for k in LAG_STATISTICS}
+    start = np.maximum(first_l, first_f)
+    ok = (first_l >= 0) & (first_f >= 0)
+    last = n_days - 1
+    days = np.arange(n_days)
+    for r in np.flatnonzero(ok):
+        s = int(start[r])
+        bl, bf = b_l[r, s:], b_f[r, s:]
+        thr = bf + tau
+        above = np.searchsorted(b_l[r], thr, side="right")  # first day with B_leader > thr
+        lag = np.where(bl <= thr, 0, days[s:] - above + 1) / DAYS_PER_MONTH
+        gap = bl - bf
+        out["lag_mean_all"][r] = lag.mean()
+        out["lag_min_all"][r] = lag.min()
+        out["lag_max_all"][r] = lag.max()
+        out["lag_end"][r] = lag[-1]
+        out["gap_end"][r] = gap[-1]
+        w = max(since, s) - s
+        if w > last - s:
+            continue
+        lw, gw, fw = lag[w:], gap[w:], bf[w:]
+        out["lag_mean"][r] = lw.mean()
+        out["lag_min"][r] = lw.min()
+        out["lag_max"][r] = lw.max()
+        out["gap_mean"][r] = gw.mean()
+        nz = fw != 0
+        if nz.any():
+            out["gap_pct_mean"][r] = (100.0 * gw[nz] / fw[nz]).mean()
+    return out
+
+
+def _group_arrays(
+    models: pd.DataFrame, day0: np.datetime64, end: np.datetime64
+) -> tuple[np.ndarray, np.ndarray]:
+    """(day offsets, values) of per-model rows; models after ``end`` get value -inf."""
+    d = to_days(models["date"])
+    off = (d - day0).astype("int64")
+    vals = models["value"].to_numpy(dtype="float64").copy()
+    after = d > end
+    vals[after] = -np.inf
+    off[after] = 0
+    return off, vals
+
+
+def bootstrap_lag(
+    leader: pd.DataFrame,
+    follower: pd.DataFrame,
+    *,
+    tau: float = 1.0,
+    end: object = None,
+    since: object = None,
+    drop_first: bool = True,
+    n: int = 1000,
+    rng: np.random.Generator,
+    level: float = 0.9,
+    max_cells: int = 2_000_000,
+) -> BootstrapResult:
+    """Fast bootstrap of the daily-lag and vertical-gap summaries (:data:`LAG_STATISTICS`).
+
+    Same resampling scheme and definitions as ``bootstrap(leader, follower, lag_statistic(...))``
+    but vectorised over resamples in chunks of about ``max_cells`` array cells. The draws use
+    the generator in chunk order (leader indices, follower indices, leader noise, follower noise),
+    so a seed gives reproducible output, though not the same draws as the generic path.
+
+    Args:
+        leader, follower, tau, end, since, drop_first: as for
+            :func:`aigap.analysis.lag.lag_analysis`.
+        n: number of resamples (>= 1).
+        rng: a seeded ``numpy.random.Generator``.
+        level: percentile-interval level in (0, 1).
+        max_cells: memory bound per chunk (resamples x max(models, days)).
+    """
+    _check_common(n, level)
+    rng = _check_rng(rng)
+    tau = _check_tau(tau)
+    estimates = lag_statistic(tau=tau, end=end, since=since, drop_first=drop_first)(
+        leader, follower
+    )
+    fr = _frontiers(leader, follower, end=end, drop_first=drop_first, labels=("leader", "follower"))
+    lead = per_model_best(leader, group="leader")
+    foll = per_model_best(follower, group="follower")
+    sd_l, sd_f = score_sd(lead, group="leader"), score_sd(foll, group="follower")
+    day0 = min(to_days(lead["date"]).min(), to_days(foll["date"]).min())
+    end_d = to_days(fr.end)[0]
+    n_days = int((end_d - day0).astype("int64")) + 1
+    since_off = 0
+    if since is not None:
+        since_d = to_days(_timestamp(since, "since date"))[0]
+        since_off = max(0, int((since_d - day0).astype("int64")))
+    arr_l = _group_arrays(lead, day0, end_d)
+    arr_f = _group_arrays(foll, day0, end_d)
+    m_l, m_f = len(lead), len(foll)
+    chunk = max(1, min(n, max_cells // max(m_l, m_f, n_days)))
+    draws = {k: np.empty(0) for k in LAG_STATISTICS}
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in LAG_STATISTICS}
+    done = 0
+    while done < n:
+        c = min(chunk, n - done)
+        idx_l = rng.integers(0, m_l, size=(c, m_l))
+        idx_f = rng.integers(0, m_f, size=(c, m_f))
+        noise_l = rng.standard_normal((c, m_l)) * sd_l[idx_l] if sd_l.any() else np.zeros((1, 1))
+        noise_f = rng.standard_normal((c, m_f)) * sd_f[idx_f] if sd_f.any() else np.zeros((1, 1))
+        res = _batch_summaries(
+            arr_l,
+            arr_f,
+            idx_l,
+            idx_f,
+            noise_l,
+            noise_f,
+            n_days=n_days,
+            since=since_off,
+            tau=tau,
+            drop_first=drop_first,
+        )
+        for k in LAG_STATISTICS:
+            parts[k].append(res[k])
+        done += c
+    draws = {k: np.concatenate(v) for k, v in parts.items()}
+    return _percentiles(estimates, draws, n, level)
