@@ -60,11 +60,11 @@ def parse_date(text: str | date | None, flag: str) -> date | None:
         raise QueryError(f"{flag}: expected a date like 2025-01-31, got {text!r}") from None
 
 
-def _choose_vintages(store: Store, as_of: date | None, sources: tuple[str, ...] | None
-                     ) -> Selection:
+def _choose_vintages(store: Store, as_of: date | None, sources: tuple[str, ...] | None,
+                     datasets: set[str] | None = None) -> Selection:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", VintageFallbackWarning)
-        ids = store.vintage_ids(as_of=as_of, sources=sources)
+        ids = store.vintage_ids(as_of=as_of, sources=sources, datasets=datasets)
     sel = Selection(as_of=as_of, vintages=ids,
                     warnings=[str(w.message) for w in caught
                               if issubclass(w.category, VintageFallbackWarning)])
@@ -181,7 +181,10 @@ def load_scores(
     Raises:
         QueryError: the metric is not in the store (the message lists the ones that are).
     """
-    sel = _drop_starter_if_real(_choose_vintages(store, as_of, None), store)
+    datasets = {str(r[0]) for r in store.con.execute(
+        "SELECT DISTINCT v.dataset FROM score s JOIN vintage v USING (vintage_id) "
+        "WHERE s.metric = ?", [metric]).fetchall()}
+    sel = _drop_starter_if_real(_choose_vintages(store, as_of, None, datasets), store)
     frame = store.read("score", sel.vintages.values(), where="t.metric = ?", params=[metric])
     if frame.empty:
         known = metrics(store)["metric"].tolist()
@@ -196,16 +199,18 @@ def load_scores(
     cat, _ = load_models(store, as_of=None)
     if len(cat):
         cat = cat.set_index("model_key")
+        # Match the catalogue by the score's key, else by its model name.
+        by_name = frame["model_name"].astype("string").str.strip().str.lower().str.replace(
+            r"\s+", " ", regex=True)
+        key = frame["model_key"].where(frame["model_key"].isin(cat.index), by_name)
         missing_date = frame["release_date"].isna()
-        frame.loc[missing_date, "release_date"] = frame.loc[missing_date, "model_key"].map(
-            cat["release_date"])
+        frame.loc[missing_date, "release_date"] = key[missing_date].map(cat["release_date"])
         no_open = frame["open_weights"].isna()
         frame["open_weights"] = frame["open_weights"].astype("object")
-        frame.loc[no_open, "open_weights"] = frame.loc[no_open, "model_key"].map(
-            cat["open_weights"])
+        frame.loc[no_open, "open_weights"] = key[no_open].map(cat["open_weights"])
         no_c = frame["countries"].map(len) == 0
-        frame.loc[no_c, "countries"] = frame.loc[no_c, "model_key"].map(
-            cat["countries"]).map(lambda v: v if isinstance(v, list) else [])
+        frame.loc[no_c, "countries"] = key[no_c].map(cat["countries"]).map(
+            lambda v: v if isinstance(v, list) else [])
     if as_of is not None:
         ts = pd.Timestamp(as_of)
         frame = frame[(frame["release_date"] <= ts)
@@ -219,3 +224,26 @@ def load_scores(
     frame = fill_countries(frame)
     frame["open_weights"] = frame["open_weights"].astype("boolean")
     return frame.reset_index(drop=True), sel
+
+
+def read_table(
+    store: Store,
+    table: str,
+    *,
+    source: str,
+    as_of: date | None = None,
+    all_vintages: bool = False,
+) -> tuple[pd.DataFrame, Selection]:
+    """Rows of a canonical table from one source's chosen vintages.
+
+    With ``all_vintages`` every dataset's vintage for ``as_of`` is read (TOP500: one dataset
+    per edition) and editions dated after ``as_of`` are left out.
+    """
+    sel = _choose_vintages(store, as_of, (source,))
+    if all_vintages and as_of is not None:
+        frame = store.vintages(source=source)
+        late = set(frame.loc[pd.to_datetime(frame["data_as_of"]) > pd.Timestamp(as_of),
+                             "dataset"])
+        sel.vintages = {d: v for d, v in sel.vintages.items() if d not in late}
+        sel.warnings = [w for w in sel.warnings if not any(d in w for d in late)]
+    return store.read(table, sel.vintages.values()), sel

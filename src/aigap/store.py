@@ -240,18 +240,26 @@ class Store:
         return self.con.execute(sql, params).df()
 
     def vintage_ids(
-        self, *, as_of: date | None = None, sources: Iterable[str] | None = None
+        self,
+        *,
+        as_of: date | None = None,
+        sources: Iterable[str] | None = None,
+        datasets: Iterable[str] | None = None,
     ) -> dict[str, int]:
         """The vintage to use per dataset: the current one, or the newest on or before ``as_of``.
 
         When no vintage of a dataset is that old, the oldest is used and a
         :class:`VintageFallbackWarning` is issued.
         """
+        import pandas as pd
+
         frame = self.con.execute(
             "SELECT dataset, source, vintage_id, data_as_of, imported_at, is_current FROM vintage"
         ).df()
         if sources is not None:
             frame = frame[frame["source"].isin(list(sources))]
+        if datasets is not None:
+            frame = frame[frame["dataset"].isin(list(datasets))]
         chosen: dict[str, int] = {}
         for dataset, group in frame.groupby("dataset", sort=True):
             if as_of is None:
@@ -259,15 +267,16 @@ class Store:
                 continue
             ordered = group.sort_values(["data_as_of", "imported_at", "vintage_id"],
                                         na_position="first")
-            dates = ordered["data_as_of"]
-            ok = ordered[dates.notna() & (dates.dt.date <= as_of)] if len(dates) else ordered
+            dates = pd.to_datetime(ordered["data_as_of"])
+            ok = ordered[dates.notna() & (dates <= pd.Timestamp(as_of))]
             if len(ok):
                 chosen[str(dataset)] = int(ok["vintage_id"].iloc[-1])
             else:
                 oldest = ordered.iloc[0]
+                stamp = pd.Timestamp(oldest["data_as_of"])
                 warnings.warn(
                     f"no vintage of {dataset} is as old as {as_of.isoformat()}; using the "
-                    f"oldest stored (data as of {oldest['data_as_of']})",
+                    f"oldest stored (data as of {stamp.date() if pd.notna(stamp) else 'unknown'})",
                     VintageFallbackWarning,
                     stacklevel=2,
                 )

@@ -26,7 +26,11 @@ app = typer.Typer(
 )
 
 # Command modules; each registers its commands on `app` when imported.
-COMMAND_MODULES: tuple[str, ...] = ("aigap.cli.data",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "aigap.cli.data",
+    "aigap.cli.gap",
+    "aigap.cli.infra",
+)
 
 
 class State:

@@ -238,8 +238,11 @@ def parse_benchmarks(file: SourceFile) -> list[ParsedDataset]:
     version = frame[c_version].astype("string").str.strip()
     c_name = find_column(frame, ["Model name", "Name", "Display name"], file=name)
     display = frame[c_name].astype("string").str.strip() if c_name else version
-    # The model (unit of analysis) is the named model where the file names it, else the version.
+    # The unit of analysis is the model version: versions of one named model released on
+    # different days with different scores (GPT-4o 2024-05 / 08 / 11) are separate frontier
+    # points. Rows without a version (external reports) fall back to the model's name.
     model = display.where(display.notna() & (display != ""), version)
+    unit = version.where(version.notna() & (version != ""), model)
     keep = values.notna()
     skipped["no score"] += int((~keep).sum())
     no_model = keep & (model.isna() | (model == ""))
@@ -247,7 +250,7 @@ def parse_benchmarks(file: SourceFile) -> list[ParsedDataset]:
     keep &= ~no_model
 
     out_frame = pd.DataFrame({
-        "model_key": model_key(model),
+        "model_key": model_key(unit),
         "model_version": version,
         "model_name": model,
         "metric": metric,
