@@ -102,11 +102,11 @@ class FailingStore(Store):
 
     calls = 0
 
-    def _insert(self, table, frame, vintage_id):  # type: ignore[no-untyped-def]
+    def _insert(self, table, frame):  # type: ignore[no-untyped-def]
         FailingStore.calls += 1
         if FailingStore.calls == 2:
             raise RuntimeError("disk full (simulated)")
-        super()._insert(table, frame, vintage_id)
+        super()._insert(table, frame)
 
 
 def test_failure_midway_through_writing_rolls_back(tmp_path: Path) -> None:

@@ -20,6 +20,9 @@ _IGNORED = {"source.txt", "readme.md", "readme.txt", "license", "license.txt"}
 
 Progress = Callable[[str], None]
 
+#: Mirrors with at least this many files are parsed in a process pool.
+PARALLEL_MIN_FILES = 24
+
 
 @dataclass
 class ImportReport:
@@ -123,27 +126,62 @@ def update_from_dir(
     *,
     sources: list[str] | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
     """Import every recognised file under ``folder`` (an offline mirror) in one transaction.
 
-    Files no selected source recognises are listed in the report, not imported.
+    Files no selected source recognises are listed in the report, not imported. Large
+    mirrors are parsed in ``workers`` processes (default: up to 2, one per core); nothing is
+    written until every file has parsed.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise SourceError(f"--from {folder}: not a folder")
     chosen = [get_source(n) for n in sources] if sources else all_sources()
-    parsed: list[ParsedDataset] = []
+    tasks: list[tuple[str, Path]] = []
     unrecognised: list[str] = []
     for f in _mirror_files(folder):
         src = claim(f, chosen)
         if src is None:
             unrecognised.append(str(f.relative_to(folder)))
-            continue
+        else:
+            tasks.append((src.name, f))
+    parsed: list[ParsedDataset] = []
+    for name, result in _parse_all(tasks, workers=workers):
         if progress:
-            progress(str(f.relative_to(folder)))
-        parsed.extend(src.parse(SourceFile.from_path(f)))
+            progress(name)
+        parsed.extend(result)
     outcomes = store_parsed(store, parsed, {s.name: s for s in chosen})
     return ImportReport(outcomes, unrecognised)
+
+
+def _parse_task(task: tuple[str, Path]) -> list[ParsedDataset]:
+    """Parse one mirror file (runs in a worker process for large mirrors)."""
+    name, path = task
+    return [d.conform() for d in get_source(name).parse(SourceFile.from_path(path))]
+
+
+def _parse_all(tasks: list[tuple[str, Path]], *, workers: int | None
+               ) -> Iterable[tuple[str, list[ParsedDataset]]]:
+    """Parse files in order; with many files, in a small process pool (one per core).
+
+    Results come back in the tasks' order, so the first error raised is the first bad file.
+    """
+    import os
+
+    n = workers if workers is not None else min(2, os.cpu_count() or 1)
+    if n <= 1 or len(tasks) < PARALLEL_MIN_FILES:
+        for task in tasks:
+            yield task[1].name, _parse_task(task)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+        for task, result in zip(tasks, pool.map(_parse_task, tasks, chunksize=4),
+                                strict=True):
+            yield task[1].name, result
 
 
 MIRROR_URL_ENV = "AIGAP_MIRROR_URL"

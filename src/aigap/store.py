@@ -153,54 +153,61 @@ class Store:
         """
         if self.read_only:
             raise AigapError(f"{self.path}: store opened read-only")
+        import pandas as pd
+
         now = datetime.now(UTC).replace(tzinfo=None)
         retrieved = (retrieved_at or now).replace(tzinfo=None)
-        conformed = [
-            (p, {t: schema.conform(t, f, file=p.file.name) for t, f in p.frames.items()})
-            for p in parsed
-        ]
+        for p in parsed:
+            p.conform()
         outcomes: list[DatasetOutcome] = []
         self.con.execute("BEGIN TRANSACTION")
         try:
+            stored = {
+                (str(d), str(h)): (int(v), int(n))
+                for d, h, v, n in self.con.execute(
+                    "SELECT dataset, sha256, vintage_id, n_rows FROM vintage").fetchall()
+            }
             seen: set[tuple[str, str]] = set()
-            for p, frames in conformed:
+            vintage_rows: list[list[Any]] = []
+            batches: dict[str, list[pd.DataFrame]] = {}
+            touched: set[str] = set()
+            for p in parsed:
                 key = (p.dataset, p.file.sha256)
-                existing = self.con.execute(
-                    "SELECT vintage_id, n_rows FROM vintage WHERE dataset = ? AND sha256 = ?",
-                    list(key),
-                ).fetchone()
-                if existing or key in seen:
-                    vid = int(existing[0]) if existing else -1
-                    outcomes.append(
-                        DatasetOutcome(p.source, p.dataset, p.file.name, "unchanged", vid,
-                                       int(existing[1]) if existing else p.n_rows,
-                                       dict(p.skipped), p.data_as_of)
-                    )
+                if key in stored or key in seen:
+                    vid, rows = stored.get(key, (-1, p.n_rows))
+                    outcomes.append(DatasetOutcome(p.source, p.dataset, p.file.name,
+                                                   "unchanged", vid, rows, dict(p.skipped),
+                                                   p.data_as_of))
                     continue
                 seen.add(key)
                 vid_row = self.con.execute("SELECT nextval('vintage_seq')").fetchone()
                 assert vid_row is not None
                 vid = int(vid_row[0])
-                self.con.execute(
-                    "INSERT INTO vintage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
+                vintage_rows.append(
                     [vid, p.source, p.dataset, p.file.name, p.file.url, licence, p.file.sha256,
                      retrieved, now, p.data_as_of, p.n_rows, p.n_skipped,
-                     json.dumps(dict(p.skipped), sort_keys=True)],
-                )
-                for table, frame in frames.items():
-                    self._insert(table, frame, vid)
-                self._refresh_current(p.dataset)
-                outcomes.append(
-                    DatasetOutcome(p.source, p.dataset, p.file.name, "imported", vid,
-                                   p.n_rows, dict(p.skipped), p.data_as_of)
-                )
+                     json.dumps(dict(p.skipped), sort_keys=True)])
+                for table, frame in p.frames.items():
+                    if len(frame):
+                        batches.setdefault(table, []).append(frame.assign(vintage_id=vid))
+                touched.add(p.dataset)
+                outcomes.append(DatasetOutcome(p.source, p.dataset, p.file.name, "imported",
+                                               vid, p.n_rows, dict(p.skipped), p.data_as_of))
+            if vintage_rows:
+                self.con.executemany(
+                    "INSERT INTO vintage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
+                    vintage_rows)
+            for table, frames in batches.items():
+                self._insert(table, pd.concat(frames, ignore_index=True))
+            self._refresh_current(touched)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
         return outcomes
 
-    def _insert(self, table: str, frame: pd.DataFrame, vintage_id: int) -> None:
+    def _insert(self, table: str, frame: pd.DataFrame) -> None:
+        """Insert canonical rows (with a ``vintage_id`` column) in one statement."""
         spec = schema.TABLES[table]
         if frame.empty:
             return
@@ -209,22 +216,28 @@ class Store:
         try:
             # Table and column names come from the schema module, never from input.
             self.con.execute(
-                f'INSERT INTO "{spec.name}" SELECT ?::BIGINT, {cols} FROM _incoming',  # noqa: S608
-                [vintage_id],
+                f'INSERT INTO "{spec.name}" SELECT vintage_id::BIGINT, {cols} '  # noqa: S608
+                "FROM _incoming"
             )
         finally:
             self.con.unregister("_incoming")
 
-    def _refresh_current(self, dataset: str) -> None:
+    def _refresh_current(self, datasets: set[str]) -> None:
+        """Mark, for each dataset, the vintage with the newest data_as_of as current."""
+        if not datasets:
+            return
         self.con.execute(
             """
-            UPDATE vintage SET is_current = (vintage_id = (
-                SELECT vintage_id FROM vintage WHERE dataset = ?
-                ORDER BY data_as_of DESC NULLS LAST, imported_at DESC, vintage_id DESC
-                LIMIT 1))
-            WHERE dataset = ?
+            UPDATE vintage SET is_current = (vintage.vintage_id = best.vintage_id)
+            FROM (
+                SELECT dataset, arg_max(vintage_id, struct_pack(
+                    d := coalesce(data_as_of, DATE '0001-01-01'), i := imported_at,
+                    v := vintage_id)) AS vintage_id
+                FROM vintage WHERE list_contains(?, dataset) GROUP BY dataset
+            ) best
+            WHERE vintage.dataset = best.dataset
             """,
-            [dataset, dataset],
+            [sorted(datasets)],
         )
 
     # -- reading ---------------------------------------------------------------------------

@@ -77,9 +77,24 @@ class ParsedDataset:
     data_as_of: date | None = None
     skipped: Counter[str] = field(default_factory=Counter)
 
+    conformed: bool = False
+
     @property
     def n_rows(self) -> int:
         return sum(len(f) for f in self.frames.values())
+
+    def conform(self) -> ParsedDataset:
+        """Check and type every frame against its canonical table (see :func:`schema.conform`).
+
+        Done once; parsers running in worker processes call it there, so the store only
+        writes.
+        """
+        if not self.conformed:
+            from aigap.schema import conform
+
+            self.frames = {t: conform(t, f, file=self.file.name) for t, f in self.frames.items()}
+            self.conformed = True
+        return self
 
     @property
     def n_skipped(self) -> int:
