@@ -22,6 +22,21 @@ _API: dict[str, str] = {
     "Store": "aigap.store",
     "open_store": "aigap.store",
     "get_settings": "aigap.config",
+    "models": "aigap.api",
+    "lag": "aigap.gap",
+    "trend": "aigap.gap",
+    "LagReport": "aigap.gap",
+    "TrendReport": "aigap.gap",
+    "compute": "aigap.infra",
+    "ComputeReport": "aigap.infra",
+    "top500": "aigap.infra",
+    "clusters": "aigap.infra",
+    "chips": "aigap.infra",
+    "import_path": "aigap.ingest",
+    "update_from_dir": "aigap.ingest",
+    "update_live": "aigap.ingest",
+    "Downloader": "aigap.sources.fetch",
+    "FetchResult": "aigap.sources.fetch",
 }
 
 __all__ = ["__version__", *sorted(_API)]

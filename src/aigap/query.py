@@ -113,15 +113,38 @@ def fill_countries(frame: pd.DataFrame) -> pd.DataFrame:
         out.loc[empty, "country_source"] = found.map(lambda v: "registry" if v else "unknown")
     elif empty.any():
         out.loc[empty, "country_source"] = "unknown"
+    still = out["countries"].map(len) == 0
+    if still.any():
+        from aigap.attribution.families import family_org
+        from aigap.attribution.organizations import load_registry
+
+        registry = load_registry()
+        names = out.loc[still, "model_name"] if "model_name" in out else out.loc[still, "name"]
+        org = family_org(out.loc[still, "model_key"]).fillna(family_org(names.fillna("")))
+        hit = org.notna()
+        if hit.any():
+            idx = org[hit].index
+            out.loc[idx, "countries"] = registry.countries_for(org[hit]).to_numpy()
+            names_by_id = registry.frame.set_index("org_id")["name"]
+            if "organizations" in out:
+                no_org = out.loc[idx, "organizations"].map(len) == 0
+                fill = org[hit][no_org.to_numpy()]
+                out.loc[fill.index, "organizations"] = fill.map(lambda o: [names_by_id[o]])
+            out.loc[idx, "country_source"] = "model family"
     return out
+
+
+def _to_list(v: Any) -> list[Any]:
+    """A list from a DuckDB list cell (list, array, or null)."""
+    if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
+        return []
+    return list(v)
 
 
 def _as_lists(frame: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
     for col in cols:
         if col in frame:
-            frame[col] = frame[col].map(
-                lambda v: [] if v is None or (isinstance(v, float) and pd.isna(v))
-                else list(v))
+            frame[col] = frame[col].map(_to_list)
     return frame
 
 
@@ -169,14 +192,16 @@ def metrics(store: Store) -> pd.DataFrame:
     ).df()
 
 
-def load_scores(
+def load_observations(
     store: Store, metric: str, *, as_of: date | None = None
 ) -> tuple[pd.DataFrame, Selection]:
-    """Scores on one metric as of a date, one row per model key, countries filled.
+    """Every stored score on one metric as of a date (all snapshots), attributed.
 
-    Models released after ``as_of`` are dropped; for ratings observed over time the latest
-    observation on or before ``as_of`` is used. Missing release dates, countries and open-
-    weights flags are taken from the model catalogue by model key where possible.
+    Release dates, open-weights flags and countries missing from the score rows come from
+    the model catalogue (by key, else by name), then from leaderboard key tables and the
+    organisation registry; ratings with no known release date use the model's first day on
+    the leaderboard (``date_source = "first rated"``). Rows released or observed after
+    ``as_of`` are dropped.
 
     Raises:
         QueryError: the metric is not in the store (the message lists the ones that are).
@@ -196,6 +221,7 @@ def load_scores(
     frame = _as_lists(frame, ("organizations", "countries"))
     frame["release_date"] = pd.to_datetime(frame["release_date"])
     frame["observed_on"] = pd.to_datetime(frame["observed_on"])
+    frame = _enrich_from_key_tables(store, frame)
     cat, _ = load_models(store, as_of=None)
     if len(cat):
         cat = cat.set_index("model_key")
@@ -211,19 +237,103 @@ def load_scores(
         no_c = frame["countries"].map(len) == 0
         frame.loc[no_c, "countries"] = key[no_c].map(cat["countries"]).map(
             lambda v: v if isinstance(v, list) else [])
+    # Ratings tables give no release date: a model's first day on the leaderboard stands in.
+    frame["date_source"] = "release"
+    first_seen = frame["release_date"].isna() & frame["first_seen"].notna()
+    frame.loc[first_seen, "release_date"] = frame.loc[first_seen, "first_seen"]
+    frame.loc[first_seen, "date_source"] = "first rated"
+    frame = frame[frame["release_date"].notna()]
     if as_of is not None:
         ts = pd.Timestamp(as_of)
         frame = frame[(frame["release_date"] <= ts)
                       & (frame["observed_on"].isna() | (frame["observed_on"] <= ts))]
-    # Latest observation per model and setting, then the best setting per model.
+    # Attribute once per model key, then spread to every observation.
+    keys = frame.drop_duplicates("model_key")[["model_key", "model_name", "organizations",
+                                               "countries"]]
+    keys = fill_countries(keys).set_index("model_key")
+    frame = frame.drop(columns=["countries", "organizations"]).join(
+        keys[["countries", "organizations", "country_source"]], on="model_key")
+    frame["open_weights"] = frame["open_weights"].astype("boolean")
+    return frame.reset_index(drop=True), sel
+
+
+def load_scores(
+    store: Store, metric: str, *, as_of: date | None = None
+) -> tuple[pd.DataFrame, Selection]:
+    """Scores on one metric as of a date, one row per model key (see load_observations).
+
+    For ratings observed over time the latest observation on or before ``as_of`` is used;
+    where a model has several settings or sources, its best score.
+    """
+    frame, sel = load_observations(store, metric, as_of=as_of)
     frame = frame.sort_values(["model_key", "observed_on"], na_position="first")
     frame = frame.drop_duplicates(["model_key", "setting", "source_url"], keep="last")
     frame = frame.sort_values(["model_key", "value"], ascending=[True, False])
     frame = frame.drop_duplicates("model_key", keep="first")
-    frame = frame[frame["release_date"].notna()]
-    frame = fill_countries(frame)
-    frame["open_weights"] = frame["open_weights"].astype("boolean")
     return frame.reset_index(drop=True), sel
+
+
+def _enrich_from_key_tables(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
+    """Organisations and open weights for keys only a leaderboard's own tables describe.
+
+    LMArena ratings name a model by its arena key; the arena's leaderboard tables (stored as
+    ``model`` rows of source ``lmarena-tables``) map keys to an organisation and licence. The
+    newest table that lists a key wins. Also adds ``first_seen``: the first date any rating
+    of that key was observed (used when no release date is known).
+    """
+    keys = frame["model_key"].dropna().unique().tolist()
+    out = frame.copy()
+    if not keys:
+        out["first_seen"] = pd.NaT
+        return out
+    tables = store.con.execute(
+        """
+        SELECT m.model_key, m.organizations, m.open_weights
+        FROM model m JOIN vintage v USING (vintage_id)
+        WHERE v.source NOT IN ('epoch-models', 'starter') AND list_contains(?, m.model_key)
+        ORDER BY v.data_as_of NULLS FIRST, v.vintage_id
+        """,
+        [keys],
+    ).df()
+    if len(tables):
+        tables = tables[tables["organizations"].map(
+            lambda v: v is not None and len(v) > 0)].drop_duplicates("model_key", keep="last")
+        tables = tables.set_index("model_key")
+        no_org = out["organizations"].map(len) == 0
+        out.loc[no_org, "organizations"] = out.loc[no_org, "model_key"].map(
+            tables["organizations"]).map(lambda v: list(v) if v is not None
+                                         and not isinstance(v, float) else [])
+        no_open = out["open_weights"].isna()
+        out["open_weights"] = out["open_weights"].astype("object")
+        out.loc[no_open, "open_weights"] = out.loc[no_open, "model_key"].map(
+            tables["open_weights"])
+    seen = store.con.execute(
+        "SELECT model_key, min(observed_on) AS first_seen FROM score "
+        "WHERE list_contains(?, model_key) AND observed_on IS NOT NULL GROUP BY model_key",
+        [keys],
+    ).df()
+    if len(seen):
+        out["first_seen"] = pd.to_datetime(out["model_key"].map(
+            seen.set_index("model_key")["first_seen"]))
+    else:
+        out["first_seen"] = pd.NaT
+    return out
+
+
+def unmapped_keys(store: Store, metric_prefix: str = "arena_text") -> pd.DataFrame:
+    """Rated model keys that cannot be attributed to any country (listed, never dropped)."""
+    found = []
+    for metric in metrics(store)["metric"]:
+        if str(metric).startswith(metric_prefix) or metric_prefix == "":
+            frame, _ = load_scores(store, str(metric))
+            bad = frame[frame["countries"].map(len) == 0]
+            if len(bad):
+                found.append(bad.assign(metric=metric)[
+                    ["metric", "model_key", "model_name", "organizations", "source_name"]])
+    if not found:
+        return pd.DataFrame(columns=["metric", "model_key", "model_name", "organizations",
+                                     "source_name"])
+    return pd.concat(found, ignore_index=True)
 
 
 def read_table(

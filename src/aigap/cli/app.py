@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "aigap.cli.data",
     "aigap.cli.gap",
     "aigap.cli.infra",
+    "aigap.cli.evidence",
 )
 
 

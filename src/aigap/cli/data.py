@@ -99,7 +99,12 @@ def import_(
 
 
 @app.command("sources")
-def sources(fmt: FormatOption = "table") -> None:
+def sources(
+    unmapped: Annotated[bool, typer.Option("--unmapped", help="List rated models (LMArena "
+                                           "keys...) that no table, registry row or model "
+                                           "family attributes to a country.")] = False,
+    fmt: FormatOption = "table",
+) -> None:
     """List every source: publisher, URL, licence, vintages stored, rows and newest date."""
     import pandas as pd
 
@@ -108,6 +113,19 @@ def sources(fmt: FormatOption = "table") -> None:
     from aigap.store import open_store
 
     fmt = check_format(fmt)
+    if unmapped:
+        from aigap.query import unmapped_keys
+
+        with open_store(state.home) as store:
+            frame = unmapped_keys(store)
+        if fmt == "json":
+            echo_json({"unmapped": frame, "count": len(frame)})
+        elif fmt == "csv":
+            typer.echo(frame_to_csv(frame), nl=False)
+        else:
+            _console(stderr=False).print(frame_to_rich(
+                frame, title=f"{frame['model_key'].nunique()} rated models without a country"))
+        return
     with open_store(state.home) as store:
         stored = store.summary()
     rows = []

@@ -1,0 +1,202 @@
+"""More evidence beside the capability lag: arena rating gaps (overall and by prompt
+language), the Open LLM Leaderboard as it stood on a date, and country indicators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aigap.errors import QueryError
+from aigap.query import load_observations, parse_date, read_table
+from aigap.store import Store
+
+
+def _metric(category: str) -> str:
+    return "arena_text" if category in ("", "full", "overall") else f"arena_text:{category}"
+
+
+def _observations(st: Store, category: str, as_of: date | None, leader: Any, follower: Any,
+                  rule: str) -> tuple[pd.DataFrame, Any]:
+    from aigap.attribution.rules import membership
+
+    obs, sel = load_observations(st, _metric(category), as_of=as_of)
+    obs = obs[obs["observed_on"].notna()].copy()
+    obs["leader"] = membership(obs, leader, rule).to_numpy() > 0
+    obs["follower"] = membership(obs, follower, rule).to_numpy() > 0
+    obs["model"] = obs["model_key"]
+    return obs, sel
+
+
+def arena_gap(
+    leader: str = "USA",
+    follower: str = "China",
+    *,
+    category: str = "full",
+    as_of: str | date | None = None,
+    since: str | date | None = None,
+    attribution: str = "inclusive",
+    n: int = 1000,
+    seed: int = 0,
+    level: float = 0.9,
+    home: str | Path | None = None,
+    store: Store | None = None,
+) -> pd.DataFrame:
+    """AI-Index-style arena gap per snapshot: (top leader - top follower) / top follower.
+
+    One row per rating snapshot where both groups are rated, with the top model of each,
+    the gap in rating points and %, a percentile interval from the ratings' own 95%
+    intervals (where the source gives them) and P(leader's top > follower's top).
+    """
+    from aigap.analysis.arena import top_gap_series
+    from aigap.api import analysis_store
+    from aigap.attribution.groups import resolve_group
+    from aigap.attribution.rules import check_rule
+
+    rule = check_rule(attribution)
+    lead_g, foll_g = resolve_group(leader), resolve_group(follower)
+    d_since = parse_date(since, "--since")
+    with analysis_store(home, store) as st:
+        obs, sel = _observations(st, category, parse_date(as_of, "--as-of"), lead_g, foll_g,
+                                 rule)
+    if d_since:
+        obs = obs[obs["observed_on"] >= pd.Timestamp(d_since)]
+    out = top_gap_series(obs, rng=np.random.default_rng(seed), n=n, level=level)
+    if out.empty:
+        raise QueryError(f"no {_metric(category)} snapshot rates both {lead_g.name} and "
+                         f"{foll_g.name}")
+    out.attrs["selection"] = sel
+    out.attrs["groups"] = (lead_g.name, foll_g.name)
+    return out
+
+
+def arena_languages(
+    leader: str = "USA",
+    follower: str = "China",
+    *,
+    as_of: str | date | None = None,
+    attribution: str = "inclusive",
+    n: int = 1000,
+    seed: int = 0,
+    level: float = 0.9,
+    home: str | Path | None = None,
+    store: Store | None = None,
+) -> pd.DataFrame:
+    """Per snapshot with both categories: the top-model gap on English and on Chinese
+    prompts, and their difference (negative: the follower is closer on Chinese prompts)."""
+    from aigap.analysis.arena import language_gap
+    from aigap.api import analysis_store
+    from aigap.attribution.groups import resolve_group
+    from aigap.attribution.rules import check_rule
+
+    rule = check_rule(attribution)
+    lead_g, foll_g = resolve_group(leader), resolve_group(follower)
+    d_as_of = parse_date(as_of, "--as-of")
+    with analysis_store(home, store) as st:
+        en, sel = _observations(st, "english", d_as_of, lead_g, foll_g, rule)
+        zh, _ = _observations(st, "chinese", d_as_of, lead_g, foll_g, rule)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for day in sorted(set(en["observed_on"]) & set(zh["observed_on"])):
+        e = en[en["observed_on"] == day].reset_index(drop=True)
+        z = zh[zh["observed_on"] == day].reset_index(drop=True)
+        try:
+            rows.append({"date": day, **language_gap(e, z, rng=rng, n=n, level=level)})
+        except QueryError:
+            continue
+    if not rows:
+        raise QueryError("no snapshot has English and Chinese ratings for both groups")
+    out = pd.DataFrame(rows)
+    out.attrs["selection"] = sel
+    return out
+
+
+def leaderboard(
+    board: str = "hf-open-llm",
+    *,
+    as_of: str | date | None = None,
+    official_only: bool = False,
+    top: int = 10,
+    by: str = "uploader",
+    home: str | Path | None = None,
+    store: Store | None = None,
+) -> pd.DataFrame:
+    """The Open LLM Leaderboard as it stood on a date, each model with a country.
+
+    ``by="uploader"`` attributes a model to the organisation owning its Hugging Face
+    namespace; ``by="base"`` to the developer of its base model (fine-tunes and merges of
+    Qwen are built on Alibaba's model, but are not Alibaba's). The registry row used is
+    shown (``country_source``); unknown namespaces are listed with an empty country.
+    """
+    from aigap.attribution.organizations import load_registry
+    from aigap.sources.hf_leaderboard import AVG_V1, AVG_V2, leaderboard_ranking
+
+    boards = {"hf-open-llm": ("hf-open-llm", AVG_V2), "hf-open-llm-v1": ("hf-open-llm-v1",
+                                                                         AVG_V1)}
+    if board not in boards:
+        raise QueryError(f"unknown leaderboard {board!r}; expected one of {', '.join(boards)}")
+    if by not in ("uploader", "base"):
+        raise QueryError(f"--by: expected uploader or base, got {by!r}")
+    source, metric = boards[board]
+    from aigap.api import analysis_store
+
+    d_as_of = parse_date(as_of, "--as-of")
+    with analysis_store(home, store) as st:
+        models, sel = read_table(st, "model", source=source, as_of=d_as_of)
+        scores, _ = read_table(st, "score", source=source, as_of=d_as_of)
+    if scores.empty:
+        raise QueryError(f"no {board} data in the store; import its `contents` table with "
+                         f"`aigap import {source} FILE`")
+    ranked = leaderboard_ranking(models, scores, as_of=d_as_of,
+                                 official_only=official_only, top=top,
+                                 by=by,  # type: ignore[arg-type]
+                                 metric=metric)
+    registry = load_registry()
+    org = registry.by_hf_namespace(ranked["attribution_namespace"])
+    names = registry.frame.set_index("org_id")["name"]
+    ranked["organization"] = org.map(lambda o: names.get(o) if isinstance(o, str) else None)
+    ranked["countries"] = registry.countries_for(org).to_numpy()
+    ranked["country_source"] = org.map(
+        lambda o: f"registry: {o}" if isinstance(o, str) else "unknown namespace")
+    ranked.attrs["selection"] = sel
+    return ranked
+
+
+def indicators(
+    ids: Iterable[str] | None = None,
+    countries: Iterable[str] | None = None,
+    *,
+    home: str | Path | None = None,
+    store: Store | None = None,
+) -> pd.DataFrame:
+    """Country indicators (OWID/CSET, TOP500, recorded figures) from the current vintages.
+
+    ``ids`` match indicator ids exactly or by prefix (e.g. ``owid:private-investment``);
+    ``countries`` are ISO3 codes or names.
+    """
+    from aigap.api import analysis_store
+    from aigap.attribution.countries import to_iso3
+    from aigap.query import _choose_vintages, _drop_starter_if_real
+
+    with analysis_store(home, store) as st:
+        sel = _drop_starter_if_real(_choose_vintages(st, None, None), st)
+        frame = st.read("indicator", sel.vintages.values())
+    if frame.empty:
+        raise QueryError("no indicators in the store; run `aigap update`")
+    if ids:
+        wanted = list(ids)
+        keep = frame["indicator_id"].map(lambda i: any(i == w or i.startswith(w)
+                                                       for w in wanted))
+        frame = frame[keep]
+    if countries:
+        codes = [c.upper() if len(c) == 3 and c.isalpha() else to_iso3(c, column="--country")
+                 for c in countries]
+        frame = frame[frame["country"].isin(codes)]
+    frame = frame.sort_values(["indicator_id", "country", "date"]).reset_index(drop=True)
+    frame.attrs["selection"] = sel
+    return frame
