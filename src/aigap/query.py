@@ -148,7 +148,27 @@ def _as_lists(frame: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
+def cached(store: Store, key: tuple[Any, ...], build: Any) -> Any:
+    """``build()`` once per store and key; frames are copied out so callers may modify them.
+
+    The store clears its memo whenever it writes, so results never outlive the data.
+    """
+    import copy
+
+    if key not in store.cache:
+        store.cache[key] = build()
+    frame, sel = store.cache[key]
+    return frame.copy(), copy.deepcopy(sel)
+
+
 def load_models(store: Store, *, as_of: date | None = None) -> tuple[pd.DataFrame, Selection]:
+    """The model catalogue as of a date (memoised per store; see :func:`_load_models`)."""
+    result: tuple[pd.DataFrame, Selection] = cached(
+        store, ("models", as_of), lambda: _load_models(store, as_of=as_of))
+    return result
+
+
+def _load_models(store: Store, *, as_of: date | None = None) -> tuple[pd.DataFrame, Selection]:
     """The model catalogue as of a date: one row per model key, countries filled.
 
     Uses each catalogue dataset's vintage for ``as_of`` (the current one by default), keeps
@@ -193,6 +213,16 @@ def metrics(store: Store) -> pd.DataFrame:
 
 
 def load_observations(
+    store: Store, metric: str, *, as_of: date | None = None
+) -> tuple[pd.DataFrame, Selection]:
+    """Every stored score on one metric as of a date (memoised per store; see below)."""
+    result: tuple[pd.DataFrame, Selection] = cached(
+        store, ("observations", metric, as_of),
+        lambda: _load_observations(store, metric, as_of=as_of))
+    return result
+
+
+def _load_observations(
     store: Store, metric: str, *, as_of: date | None = None
 ) -> tuple[pd.DataFrame, Selection]:
     """Every stored score on one metric as of a date (all snapshots), attributed.

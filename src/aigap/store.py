@@ -90,6 +90,8 @@ class Store:
         except duckdb.Error as exc:
             raise AigapError(f"{self.path}: cannot open the store: {exc}") from exc
         self.read_only = read_only
+        #: Memo of derived frames (see aigap.query.cached); cleared whenever data is written.
+        self.cache: dict[tuple[Any, ...], Any] = {}
         if not read_only:
             self.migrate()
 
@@ -159,6 +161,7 @@ class Store:
         retrieved = (retrieved_at or now).replace(tzinfo=None)
         for p in parsed:
             p.conform()
+        self.cache.clear()
         outcomes: list[DatasetOutcome] = []
         self.con.execute("BEGIN TRANSACTION")
         try:

@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "aigap.cli.gap",
     "aigap.cli.infra",
     "aigap.cli.evidence",
+    "aigap.cli.claims",
 )
 
 

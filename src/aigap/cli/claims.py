@@ -1,0 +1,136 @@
+"""Claims commands: ``aigap claims`` (verdict table) and ``aigap claims show ID``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from aigap.cli.app import FormatOption, app, check_format, echo_json, state
+
+if TYPE_CHECKING:
+    from aigap.claims.evaluate import ClaimResult
+
+claims_app = typer.Typer(help="Dated public claims about the gap, with verdicts and evidence.",
+                         invoke_without_command=True, no_args_is_help=False)
+app.add_typer(claims_app, name="claims")
+
+ClaimsPath = Annotated[list[Path] | None, typer.Option(
+    "--claims", help="Extra claims file (YAML) or folder; repeatable. A claim with a shipped "
+    "claim's id replaces it.")]
+AsOf = Annotated[str | None, typer.Option(
+    "--as-of", help="Second evaluation date (YYYY-MM-DD; default today).")]
+Bootstrap = Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples per "
+                                        "estimate.")]
+Seed = Annotated[int, typer.Option("--seed", help="Seed of the random generator.")]
+
+
+def _run(ids: list[str] | None, as_of: str | None, claims: list[Path] | None,
+         bootstrap: int, seed: int) -> list[ClaimResult]:
+    from aigap.api import analysis_store
+    from aigap.claims.evaluate import Options, evaluate_claims
+    from aigap.claims.registry import load_claims
+    from aigap.errors import ClaimError, QueryError
+    from aigap.query import metrics, parse_date
+
+    when = parse_date(as_of, "--as-of")
+    if bootstrap < 0:
+        raise QueryError(f"--bootstrap: expected a number >= 0, got {bootstrap}")
+    with analysis_store(state.home) as store:
+        known = metrics(store)["metric"].tolist()
+        found = load_claims(claims or (), known_metrics=known)
+        if ids:
+            have = {c.id for c in found}
+            missing = [i for i in ids if i not in have]
+            if missing:
+                raise ClaimError(f"--id: no claim {missing[0]!r}; see `aigap claims`")
+            found = [c for c in found if c.id in ids]
+        return evaluate_claims(found, store=store, as_of=when or date.today(),
+                               options=Options(bootstrap=bootstrap, seed=seed,
+                                               compute_boot=bootstrap))
+
+
+@claims_app.callback()
+def claims_cmd(
+    ctx: typer.Context,
+    claim_id: Annotated[list[str] | None, typer.Option("--id", help="Only this claim "
+                                                       "(repeatable).")] = None,
+    as_of: AsOf = None,
+    claims: ClaimsPath = None,
+    bootstrap: Bootstrap = 300,
+    seed: Seed = 0,
+    fmt: FormatOption = "table",
+) -> None:
+    """Every claim with its verdict as of its own date and as of --as-of (default today).
+
+    Verdicts: supported, contradicted, inconclusive, untestable (no data then), recorded
+    (figures kept without a test). Example: aigap claims --id economist-2023-2to3y
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from aigap.claims.evaluate import results_frame
+    from aigap.output import frame_to_csv, frame_to_rich
+
+    fmt = check_format(fmt)
+    results = _run(claim_id, as_of, claims, bootstrap, seed)
+    if fmt == "json":
+        echo_json({"kind": "claims", "claims": [r.to_dict() for r in results]})
+        return
+    frame = results_frame(results)
+    if fmt == "csv":
+        typer.echo(frame_to_csv(frame), nl=False)
+        return
+    from rich.console import Console
+
+    Console().print(frame_to_rich(frame[["id", "date", "verdict_at_claim", "metric_at_claim",
+                                         "as_of", "verdict_as_of", "metric_as_of"]],
+                                  title="aigap claims"))
+
+
+@claims_app.command("show")
+def show(
+    claim_id: Annotated[str, typer.Argument(help="Claim id (see `aigap claims`).")],
+    as_of: AsOf = None,
+    claims: ClaimsPath = None,
+    bootstrap: Bootstrap = 300,
+    seed: Seed = 0,
+    fmt: FormatOption = "table",
+) -> None:
+    """Full evidence for one claim: every metric's estimate, interval, data and reason."""
+    fmt = check_format(fmt)
+    result = _run([claim_id], as_of, claims, bootstrap, seed)[0]
+    if fmt == "json":
+        echo_json(result.to_dict())
+        return
+    import pandas as pd
+
+    rows = []
+    for label, dv in (("claim date", result.at_claim), ("as of", result.at_as_of)):
+        for t in dv.tests:
+            for e in t.evidence:
+                rows.append({"when": f"{label} {dv.as_of}", "test": t.test.label or t.test.family,
+                             "metric": e.metric, "estimate": e.estimate, "lower": e.lower,
+                             "upper": e.upper, "unit": e.unit, "verdict": e.verdict,
+                             "explanation": e.explanation})
+    frame = pd.DataFrame(rows)
+    if fmt == "csv":
+        from aigap.output import frame_to_csv
+
+        typer.echo(frame_to_csv(frame), nl=False)
+        return
+    from rich.console import Console
+
+    from aigap.output import frame_to_rich
+
+    c = result.claim
+    con = Console()
+    con.print(f"[b]{c.id}[/b] — {c.speaker}, {c.publication}, {c.date}\n{c.claim}\n{c.url or ''}")
+    con.print(f"Verdict as of {result.at_claim.as_of}: [b]{result.at_claim.verdict}[/b]; "
+              f"as of {result.at_as_of.as_of}: [b]{result.at_as_of.verdict}[/b]")
+    if len(frame):
+        con.print(frame_to_rich(frame))
+    for r in c.record:
+        con.print(f"recorded: {r.indicator_id} {r.country} {r.date} = {r.value:g} {r.unit} "
+                  f"({r.source_name}{', ' + r.source_url if r.source_url else ''})")
