@@ -49,6 +49,30 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Reader-facing names of common metrics (sentences, chart titles).
+METRIC_NAMES = {
+    "eci": "ECI (Epoch Capabilities Index)",
+    "gpqa_diamond": "GPQA Diamond",
+    "mmlu": "MMLU",
+    "math_level_5": "MATH Level 5",
+    "frontiermath": "FrontierMath",
+    "swe_bench_verified": "SWE-bench Verified",
+    "arena_text": "LMArena text rating",
+    "hf_open_llm_v2_avg": "Open LLM Leaderboard v2 average",
+}
+
+#: Unit of score points per scale.
+SCALE_UNITS = {"fraction": "score (0-1)", "percent": "percentage points", "index": "points",
+               "points": "points", "rating": "rating points"}
+
+
+def metric_label(metric: str) -> str:
+    """A reader-facing name for a metric id (the id itself when unknown)."""
+    if metric.startswith("arena_text:"):
+        return f"LMArena rating ({metric.split(':', 1)[1]} prompts)"
+    return METRIC_NAMES.get(metric, metric)
+
+
 def default_tau(scale: str | None) -> float:
     """One point on the metric's scale: 0.01 for 0-1 fractions, else 1 (ECI, %, ratings)."""
     return 0.01 if scale == "fraction" else 1.0
@@ -170,6 +194,8 @@ class LagReport:
         rows = []
         for key, value in est.items():
             label, unit = LABELS.get(key, (key, ""))
+            if unit == "points":
+                unit = SCALE_UNITS.get(self.scale or "", "points")
             lo = hi = math.nan
             if self.intervals is not None and key in self.intervals.estimates:
                 lo, hi = self.intervals.lower[key], self.intervals.upper[key]
@@ -216,7 +242,8 @@ class LagReport:
             interval = (f" ({int(r.level * 100)}% interval {h['lower']:.1f}–{h['upper']:.1f})")
         what = {"daily": "trails", "matched": "trails (matched-predecessor lag)",
                 "vertical": "is below"}[r.method]
-        return (f"On {r.metric}, {self.follower_label} {what} {self.leader_label} by "
+        return (f"On {metric_label(r.metric)}, {self.follower_label} {what} "
+                f"{self.leader_label} by "
                 f"{h['estimate']:.1f} {h['unit']}{interval} on average from "
                 f"{_d(start)} to {_d(end)} ({r.attribution} attribution, tau {self.tau:g}).")
 
@@ -284,8 +311,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _credits(store: Store, selection: Selection) -> list[str]:
     from aigap.sources.base import all_sources
 
-    used = set(store.vintages()["source"][store.vintages()["vintage_id"].isin(
-        list(selection.vintages.values()))])
+    used = {str(r[0]) for r in store.con.execute(
+        "SELECT DISTINCT source FROM vintage WHERE list_contains(?, vintage_id)",
+        [list(selection.vintages.values())]).fetchall()}
     return [s.credit for s in all_sources() if s.name in used]
 
 
@@ -370,7 +398,8 @@ def lag(
     if req.bootstrap > 0:
         intervals = bootstrap_lag(lead, foll, tau=t, end=end, since=req.since,
                                   drop_first=req.drop_first, n=req.bootstrap,
-                                  rng=np.random.default_rng(req.seed), level=req.level)
+                                  rng=np.random.default_rng(req.seed), level=req.level,
+                                  analysis=result)
     report = LagReport(req, sel, lead_g.name, foll_g.name, t, scale, result, intervals,
                        {lead_g.name: int(lead["model"].nunique()),
                         foll_g.name: int(foll["model"].nunique())}, credits=credits)
@@ -429,7 +458,8 @@ class TrendReport:
         t = self.lag_trend
         lvl = int(self.lag.request.level * 100)
         return (f"The {self.lag.follower_label}–{self.lag.leader_label} lag on "
-                f"{self.lag.request.metric} changed by {t.slope:+.1f} months per year "
+                f"{metric_label(self.lag.request.metric)} changed by {t.slope:+.1f} months "
+                "per year "
                 f"({lvl}% HAC interval {t.lower:+.1f} to {t.upper:+.1f}) from "
                 f"{_d(t.start)} to {_d(t.end)}: {t.verdict}.")
 

@@ -72,9 +72,10 @@ def _choose_vintages(store: Store, as_of: date | None, sources: tuple[str, ...] 
 
 
 def _source_of(store: Store, vintage_ids: dict[str, int]) -> dict[str, str]:
-    frame = store.vintages()
-    return {str(r.dataset): str(r.source) for r in frame.itertuples()
-            if r.vintage_id in vintage_ids.values()}
+    rows = store.con.execute(
+        "SELECT dataset, source FROM vintage WHERE list_contains(?, vintage_id)",
+        [list(vintage_ids.values())]).fetchall()
+    return {str(d): str(s) for d, s in rows}
 
 
 def _drop_starter_if_real(sel: Selection, store: Store) -> Selection:
@@ -148,27 +149,19 @@ def _as_lists(frame: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
-def cached(store: Store, key: tuple[Any, ...], build: Any) -> Any:
-    """``build()`` once per store and key; frames are copied out so callers may modify them.
+def memo(store: Store, key: tuple[Any, ...], build: Any) -> pd.DataFrame:
+    """``build()`` once per store and key; a copy is returned so callers may modify it.
 
-    The store clears its memo whenever it writes, so results never outlive the data.
+    Keys include the vintage ids used, and the store clears its memo whenever it writes, so
+    a memoised frame never outlives the data it came from.
     """
-    import copy
-
     if key not in store.cache:
         store.cache[key] = build()
-    frame, sel = store.cache[key]
-    return frame.copy(), copy.deepcopy(sel)
+    frame: pd.DataFrame = store.cache[key]
+    return frame.copy()
 
 
 def load_models(store: Store, *, as_of: date | None = None) -> tuple[pd.DataFrame, Selection]:
-    """The model catalogue as of a date (memoised per store; see :func:`_load_models`)."""
-    result: tuple[pd.DataFrame, Selection] = cached(
-        store, ("models", as_of), lambda: _load_models(store, as_of=as_of))
-    return result
-
-
-def _load_models(store: Store, *, as_of: date | None = None) -> tuple[pd.DataFrame, Selection]:
     """The model catalogue as of a date: one row per model key, countries filled.
 
     Uses each catalogue dataset's vintage for ``as_of`` (the current one by default), keeps
@@ -177,10 +170,18 @@ def _load_models(store: Store, *, as_of: date | None = None) -> tuple[pd.DataFra
     membership of Epoch's sub-datasets.
     """
     sel = _drop_starter_if_real(_choose_vintages(store, as_of, CATALOGUE_SOURCES), store)
-    frame = store.read("model", sel.vintages.values())
+    ids = tuple(sorted(sel.vintages.values()))
+    frame = memo(store, ("catalogue", ids), lambda: _catalogue(store, ids))
+    if as_of is not None and len(frame):
+        frame = frame[frame["release_date"] <= pd.Timestamp(as_of)].reset_index(drop=True)
+    return frame, sel
+
+
+def _catalogue(store: Store, ids: tuple[int, ...]) -> pd.DataFrame:
+    frame = store.read("model", ids)
     frame = _as_lists(frame, ("organizations", "countries", "domain"))
     if frame.empty:
-        return frame, sel
+        return frame
     keys_in = frame.groupby("dataset")["model_key"].agg(set).to_dict()
     frame["_rank"] = frame["dataset"].map(_DATASET_RANK).fillna(9)
     frame = frame.sort_values(["model_key", "_rank"], kind="stable")
@@ -189,10 +190,8 @@ def _load_models(store: Store, *, as_of: date | None = None) -> tuple[pd.DataFra
                           "large_scale_ai_models"), ("frontier_list", "frontier_ai_models")):
         frame[flag] = frame["model_key"].isin(keys_in.get(dataset, set()))
     frame["release_date"] = pd.to_datetime(frame["release_date"])
-    if as_of is not None:
-        frame = frame[frame["release_date"] <= pd.Timestamp(as_of)]
     frame = fill_countries(frame)
-    return frame.sort_values(["release_date", "name"]).reset_index(drop=True), sel
+    return frame.sort_values(["release_date", "name"]).reset_index(drop=True)
 
 
 def metrics(store: Store) -> pd.DataFrame:
@@ -215,16 +214,6 @@ def metrics(store: Store) -> pd.DataFrame:
 def load_observations(
     store: Store, metric: str, *, as_of: date | None = None
 ) -> tuple[pd.DataFrame, Selection]:
-    """Every stored score on one metric as of a date (memoised per store; see below)."""
-    result: tuple[pd.DataFrame, Selection] = cached(
-        store, ("observations", metric, as_of),
-        lambda: _load_observations(store, metric, as_of=as_of))
-    return result
-
-
-def _load_observations(
-    store: Store, metric: str, *, as_of: date | None = None
-) -> tuple[pd.DataFrame, Selection]:
     """Every stored score on one metric as of a date (all snapshots), attributed.
 
     Release dates, open-weights flags and countries missing from the score rows come from
@@ -239,15 +228,26 @@ def _load_observations(
     datasets = {str(r[0]) for r in store.con.execute(
         "SELECT DISTINCT v.dataset FROM score s JOIN vintage v USING (vintage_id) "
         "WHERE s.metric = ?", [metric]).fetchall()}
-    sel = _drop_starter_if_real(_choose_vintages(store, as_of, None, datasets), store)
-    frame = store.read("score", sel.vintages.values(), where="t.metric = ?", params=[metric])
-    if frame.empty:
+    if not datasets:
         known = metrics(store)["metric"].tolist()
         hint = ", ".join(known[:25]) + (" ..." if len(known) > 25 else "")
         raise QueryError(
             f"--metric: no scores for {metric!r} in the store"
             + (f"; metrics available: {hint}" if known else "; run `aigap update` first")
         )
+    sel = _drop_starter_if_real(_choose_vintages(store, as_of, None, datasets), store)
+    ids = tuple(sorted(sel.vintages.values()))
+    frame = memo(store, ("observations", metric, ids),
+                 lambda: _observations(store, metric, ids))
+    if as_of is not None:
+        ts = pd.Timestamp(as_of)
+        frame = frame[(frame["release_date"] <= ts)
+                      & (frame["observed_on"].isna() | (frame["observed_on"] <= ts))]
+    return frame.reset_index(drop=True), sel
+
+
+def _observations(store: Store, metric: str, ids: tuple[int, ...]) -> pd.DataFrame:
+    frame = store.read("score", ids, where="t.metric = ?", params=[metric])
     frame = _as_lists(frame, ("organizations", "countries"))
     frame["release_date"] = pd.to_datetime(frame["release_date"])
     frame["observed_on"] = pd.to_datetime(frame["observed_on"])
@@ -273,10 +273,6 @@ def _load_observations(
     frame.loc[first_seen, "release_date"] = frame.loc[first_seen, "first_seen"]
     frame.loc[first_seen, "date_source"] = "first rated"
     frame = frame[frame["release_date"].notna()]
-    if as_of is not None:
-        ts = pd.Timestamp(as_of)
-        frame = frame[(frame["release_date"] <= ts)
-                      & (frame["observed_on"].isna() | (frame["observed_on"] <= ts))]
     # Attribute once per model key, then spread to every observation.
     keys = frame.drop_duplicates("model_key")[["model_key", "model_name", "organizations",
                                                "countries"]]
@@ -284,7 +280,7 @@ def _load_observations(
     frame = frame.drop(columns=["countries", "organizations"]).join(
         keys[["countries", "organizations", "country_source"]], on="model_key")
     frame["open_weights"] = frame["open_weights"].astype("boolean")
-    return frame.reset_index(drop=True), sel
+    return frame.reset_index(drop=True)
 
 
 def load_scores(

@@ -267,36 +267,49 @@ class Store:
         When no vintage of a dataset is that old, the oldest is used and a
         :class:`VintageFallbackWarning` is issued.
         """
-        import pandas as pd
-
-        frame = self.con.execute(
-            "SELECT dataset, source, vintage_id, data_as_of, imported_at, is_current FROM vintage"
-        ).df()
+        where, params = ["true"], []
         if sources is not None:
-            frame = frame[frame["source"].isin(list(sources))]
+            where.append("list_contains(?, source)")
+            params.append(list(sources))
         if datasets is not None:
-            frame = frame[frame["dataset"].isin(list(datasets))]
+            where.append("list_contains(?, dataset)")
+            params.append(list(datasets))
+        cond = " AND ".join(where)
+        if as_of is None:
+            rows = self.con.execute(
+                f"SELECT dataset, vintage_id FROM vintage WHERE is_current AND {cond}",  # noqa: S608
+                params).fetchall()
+            return {str(d): int(v) for d, v in sorted(rows)}
+        # Newest vintage dated on or before as_of; else the oldest (a fallback, with a warning).
+        rows = self.con.execute(
+            f"""
+            WITH v AS (SELECT * FROM vintage WHERE {cond}),
+            ok AS (
+                SELECT dataset, arg_max(vintage_id, struct_pack(d := data_as_of,
+                       i := imported_at, v := vintage_id)) AS vid
+                FROM v WHERE data_as_of <= ? GROUP BY dataset),
+            oldest AS (
+                SELECT dataset, arg_min(vintage_id, struct_pack(
+                       d := coalesce(data_as_of, DATE '0001-01-01'), i := imported_at,
+                       v := vintage_id)) AS vid,
+                       arg_min(data_as_of, struct_pack(
+                       d := coalesce(data_as_of, DATE '0001-01-01'), i := imported_at,
+                       v := vintage_id)) AS stamp
+                FROM v GROUP BY dataset)
+            SELECT o.dataset, coalesce(ok.vid, o.vid), ok.vid IS NULL, o.stamp
+            FROM oldest o LEFT JOIN ok USING (dataset) ORDER BY o.dataset
+            """,  # noqa: S608
+            [*params, as_of]).fetchall()
         chosen: dict[str, int] = {}
-        for dataset, group in frame.groupby("dataset", sort=True):
-            if as_of is None:
-                chosen[str(dataset)] = int(group.loc[group["is_current"], "vintage_id"].iloc[0])
-                continue
-            ordered = group.sort_values(["data_as_of", "imported_at", "vintage_id"],
-                                        na_position="first")
-            dates = pd.to_datetime(ordered["data_as_of"])
-            ok = ordered[dates.notna() & (dates <= pd.Timestamp(as_of))]
-            if len(ok):
-                chosen[str(dataset)] = int(ok["vintage_id"].iloc[-1])
-            else:
-                oldest = ordered.iloc[0]
-                stamp = pd.Timestamp(oldest["data_as_of"])
+        for dataset, vid, fallback, stamp in rows:
+            chosen[str(dataset)] = int(vid)
+            if fallback:
                 warnings.warn(
                     f"no vintage of {dataset} is as old as {as_of.isoformat()}; using the "
-                    f"oldest stored (data as of {stamp.date() if pd.notna(stamp) else 'unknown'})",
+                    f"oldest stored (data as of {stamp or 'unknown'})",
                     VintageFallbackWarning,
                     stacklevel=2,
                 )
-                chosen[str(dataset)] = int(oldest["vintage_id"])
         return chosen
 
     def read(

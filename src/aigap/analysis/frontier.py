@@ -71,15 +71,22 @@ def per_model_best(frame: pd.DataFrame, *, group: str = "group") -> pd.DataFrame
     out = frame.copy()
     out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
     out["value"] = pd.to_numeric(out["value"], errors="coerce").astype("float64")
-    ok = out["value"].notna() & out["date"].notna() & out["model"].notna()
+    ok = (out["value"].notna() & out["date"].notna() & out["model"].notna()).to_numpy()
     skipped = int((~ok).sum())
     out = out.loc[ok]
-    out = out.sort_values(
-        ["value", "date", "model"], ascending=[False, True, True], kind="mergesort"
-    ).drop_duplicates("model", keep="first")
-    out = out.sort_values(["date", "model"], kind="mergesort").reset_index(drop=True)
-    out.attrs["skipped_missing"] = skipped
-    return out
+    # numpy sorts (pandas multi-key sorts of string columns are slow on small frames, and
+    # this runs thousands of times in a bootstrap): best value, then earliest date, then
+    # model id; keep each model's first row; then order by date and model id.
+    codes, _ = pd.factorize(out["model"].astype(str), sort=True)
+    days = out["date"].to_numpy("datetime64[ns]").astype("int64")
+    values = out["value"].to_numpy("float64")
+    order = np.lexsort((codes, days, -values))
+    _, first = np.unique(codes[order], return_index=True)
+    keep = order[first]
+    keep = keep[np.lexsort((codes[keep], days[keep]))]
+    result = out.iloc[keep].reset_index(drop=True)
+    result.attrs["skipped_missing"] = skipped
+    return result
 
 
 def records(frame: pd.DataFrame, *, drop_first: bool = False, group: str = "group") -> pd.DataFrame:
@@ -98,12 +105,18 @@ def records(frame: pd.DataFrame, *, drop_first: bool = False, group: str = "grou
         DataFrame[model, date, value], strictly increasing in both date and value.
     """
     best = per_model_best(frame, group=group)
-    daily = best.sort_values(
-        ["date", "value", "model"], ascending=[True, False, True], kind="mergesort"
-    ).drop_duplicates("date", keep="first")
-    earlier = daily["value"].cummax().shift(1)
-    is_record = earlier.isna() | (daily["value"] > earlier)
-    rec = daily.loc[is_record, ["model", "date", "value"]]
+    # Per day, the best model (ties: the smallest model id); best is sorted by date, model.
+    days = best["date"].to_numpy("datetime64[ns]").astype("int64")
+    values = best["value"].to_numpy("float64")
+    codes, _ = pd.factorize(best["model"].astype(str), sort=True)
+    order = np.lexsort((codes, -values, days))
+    _, first = np.unique(days[order], return_index=True)
+    daily_idx = order[first]  # one row per day, in date order
+    daily_values = values[daily_idx]
+    earlier = np.maximum.accumulate(daily_values)
+    is_record = np.ones(len(daily_idx), dtype=bool)
+    is_record[1:] = daily_values[1:] > earlier[:-1]
+    rec = best.iloc[daily_idx[is_record]][["model", "date", "value"]]
     if drop_first:
         rec = rec.iloc[1:]
     return rec.reset_index(drop=True)

@@ -23,8 +23,8 @@ import pandas as pd
 from aigap.analysis.frontier import per_model_best, to_days
 from aigap.analysis.lag import (
     DAYS_PER_MONTH,
+    LagResult,
     _check_tau,
-    _frontiers,
     _timestamp,
     lag_analysis,
 )
@@ -259,22 +259,27 @@ def lag_statistic(
 
     def stat(leader: pd.DataFrame, follower: pd.DataFrame) -> dict[str, float]:
         res = lag_analysis(leader, follower, tau=tau, end=end, since=since, drop_first=drop_first)
-        s = res.summary
-        last = res.series.iloc[-1]
-        return {
-            "lag_mean": s["lag_window"]["mean"],
-            "lag_min": s["lag_window"]["min"],
-            "lag_max": s["lag_window"]["max"],
-            "lag_end": float(last["lag_months"]),
-            "lag_mean_all": s["lag_all"]["mean"],
-            "lag_min_all": s["lag_all"]["min"],
-            "lag_max_all": s["lag_all"]["max"],
-            "gap_mean": s["gap_window"]["mean"],
-            "gap_pct_mean": s["gap_pct_window"]["mean"],
-            "gap_end": float(last["gap"]),
-        }
+        return summary_statistics(res)
 
     return stat
+
+
+def summary_statistics(res: LagResult) -> dict[str, float]:
+    """The :data:`LAG_STATISTICS` of one :class:`~aigap.analysis.lag.LagResult`."""
+    s = res.summary
+    last = res.series.iloc[-1]
+    return {
+        "lag_mean": s["lag_window"]["mean"],
+        "lag_min": s["lag_window"]["min"],
+        "lag_max": s["lag_window"]["max"],
+        "lag_end": float(last["lag_months"]),
+        "lag_mean_all": s["lag_all"]["mean"],
+        "lag_min_all": s["lag_all"]["min"],
+        "lag_max_all": s["lag_all"]["max"],
+        "gap_mean": s["gap_window"]["mean"],
+        "gap_pct_mean": s["gap_pct_window"]["mean"],
+        "gap_end": float(last["gap"]),
+    }
 
 
 # ----------------------------------------------------------------------------- fast path
@@ -394,6 +399,7 @@ def bootstrap_lag(
     rng: np.random.Generator,
     level: float = 0.9,
     max_cells: int = 2_000_000,
+    analysis: LagResult | None = None,
 ) -> BootstrapResult:
     """Fast bootstrap of the daily-lag and vertical-gap summaries (:data:`LAG_STATISTICS`).
 
@@ -409,19 +415,21 @@ def bootstrap_lag(
         rng: a seeded ``numpy.random.Generator``.
         level: percentile-interval level in (0, 1).
         max_cells: memory bound per chunk (resamples x max(models, days)).
+        analysis: the point estimate's :func:`lag_analysis` of the same inputs and options,
+            if the caller has it already (saves computing it twice).
     """
     _check_common(n, level)
     rng = _check_rng(rng)
     tau = _check_tau(tau)
-    estimates = lag_statistic(tau=tau, end=end, since=since, drop_first=drop_first)(
-        leader, follower
-    )
-    fr = _frontiers(leader, follower, end=end, drop_first=drop_first, labels=("leader", "follower"))
+    if analysis is None:
+        analysis = lag_analysis(leader, follower, tau=tau, end=end, since=since,
+                                drop_first=drop_first)
+    estimates = summary_statistics(analysis)
     lead = per_model_best(leader, group="leader")
     foll = per_model_best(follower, group="follower")
     sd_l, sd_f = score_sd(lead, group="leader"), score_sd(foll, group="follower")
     day0 = min(to_days(lead["date"]).min(), to_days(foll["date"]).min())
-    end_d = to_days(fr.end)[0]
+    end_d = to_days(analysis.end)[0]
     n_days = int((end_d - day0).astype("int64")) + 1
     since_off = 0
     if since is not None:

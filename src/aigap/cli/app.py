@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "aigap.cli.infra",
     "aigap.cli.evidence",
     "aigap.cli.claims",
+    "aigap.cli.report",
 )
 
 

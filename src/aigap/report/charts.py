@@ -1,0 +1,346 @@
+"""Altair chart builders: pure functions from result frames to Vega-Lite charts.
+
+Every builder returns a :class:`Figure`: the chart, a title that states the finding, the
+source line and the data table a screen reader gets instead of the picture. Colours are
+the Okabe–Ito palette (safe for the common colour-vision deficiencies); the leader is
+always blue and the follower always vermillion.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+#: Okabe–Ito colours (Okabe & Ito 2008, "Color Universal Design").
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+             "#000000")
+LEADER_COLOUR, FOLLOWER_COLOUR = OKABE_ITO[0], OKABE_ITO[1]
+WIDTH, HEIGHT = 640, 320
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+
+
+@dataclass
+class Figure:
+    """One chart with everything printed around it.
+
+    Attributes:
+        key: a stable id (used for element ids and PNG/SVG file names).
+        title: the finding, in words.
+        chart: the Altair chart (without the source line; see :func:`with_source`).
+        source: the source line shown under the chart.
+        table: the data behind the chart, for the screen-reader table.
+        note: an optional sentence under the chart (method, attribution rule).
+    """
+
+    key: str
+    title: str
+    chart: Any
+    source: str
+    table: pd.DataFrame
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def spec(self) -> dict[str, Any]:
+        """The Vega-Lite spec (a dict) of the chart with its source line."""
+        out: dict[str, Any] = with_source(self.chart, self.source).to_dict()
+        return out
+
+
+def _iso(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    """Copy with date columns as ISO strings (Vega parses them as UTC, no time zone drift)."""
+    out = frame.copy()
+    for c in cols:
+        out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m-%d")
+    return out
+
+
+def _config(chart: Any) -> Any:
+    return (chart.configure(font=FONT)
+            .configure_axis(labelFontSize=11, titleFontSize=12, gridColor="#e6e6e6")
+            .configure_legend(labelFontSize=11, titleFontSize=11, orient="bottom")
+            .configure_title(fontSize=15, anchor="start", subtitleFontSize=12,
+                             subtitleColor="#444")
+            .configure_view(stroke=None))
+
+
+def with_source(chart: Any, source: str) -> Any:
+    """The chart with its source line printed underneath (kept in PNG/SVG exports too)."""
+    import textwrap
+
+    lines = textwrap.wrap(source, width=110) or [""]
+    wrapped = alt.vconcat(chart).properties(
+        title=alt.TitleParams(lines, orient="bottom", anchor="start", fontSize=10,
+                              fontWeight="normal", color="#555", offset=8))
+    return _config(wrapped)
+
+
+def _title(finding: str, subtitle: str | list[str] = "") -> alt.TitleParams:
+    return alt.TitleParams(finding, subtitle=subtitle or alt.Undefined)
+
+
+def _colour(leader: str, follower: str) -> alt.Scale:
+    return alt.Scale(domain=[leader, follower], range=[LEADER_COLOUR, FOLLOWER_COLOUR])
+
+
+def _months(v: float | None) -> str:
+    return "?" if v is None or not math.isfinite(v) else f"{v:.1f}"
+
+
+def _spaced(recs: pd.DataFrame, n: int = 3, min_days: int = 150) -> pd.DataFrame:
+    """Up to ``n`` of the newest records, at least ``min_days`` apart (labels would collide)."""
+    keep: list[int] = []
+    last: pd.Timestamp | None = None
+    dates = pd.to_datetime(recs["date"])
+    for i in dates.sort_values(ascending=False).index:
+        if last is None or (last - dates[i]).days >= min_days:
+            keep.append(i)
+            last = dates[i]
+        if len(keep) == n:
+            break
+    return recs.loc[keep]
+
+
+#: Axis wording for each score scale.
+UNIT_NAMES = {"index": "index points", "fraction": "fraction correct", "percent": "%",
+              "rating": "rating points", "elo": "rating points", "points": "points"}
+
+
+def metric_name(metric: str) -> str:
+    """A reader-facing name for a metric id (shared with the CLI's sentences)."""
+    from aigap.gap import metric_label
+
+    return metric_label(metric)
+
+
+def frontier_figure(
+    points: pd.DataFrame,
+    records: pd.DataFrame,
+    *,
+    leader: str,
+    follower: str,
+    metric: str,
+    end: pd.Timestamp,
+    arrows: pd.DataFrame,
+    finding: str,
+    source: str,
+    unit: str = "score",
+) -> Figure:
+    """Scores against release date for both groups, step frontiers, records and lag arrows.
+
+    Args:
+        points: every scored model: group, name, date, value.
+        records: the kept records: group, name, date, value (the step frontier).
+        arrows: lags drawn at chosen days: date (the day t), start (s*), value (the
+            follower's best at t), months.
+        end: the last day of the frontier lines (the as-of date).
+    """
+    colour = _colour(leader, follower)
+    pts = _iso(points, "date")
+    steps = records.copy()
+    last = steps.sort_values("date").groupby("group", as_index=False).tail(1).copy()
+    last["date"] = end
+    last["name"] = ""
+    steps = _iso(pd.concat([steps, last], ignore_index=True), "date")
+    recs = _iso(records, "date")
+    x = alt.X("date:T", title="Release date", axis=alt.Axis(format="%Y", tickCount="year"))
+    y = alt.Y("value:Q", title=f"{metric_name(metric)} ({UNIT_NAMES.get(unit, unit)})",
+              scale=alt.Scale(zero=False))
+    base = alt.Chart(pts).mark_circle(size=28, opacity=0.35).encode(
+        x=x, y=y, color=alt.Color("group:N", scale=colour, title=None),
+        tooltip=[alt.Tooltip("name:N", title="model"), alt.Tooltip("group:N"),
+                 alt.Tooltip("date:T", title="released"),
+                 alt.Tooltip("value:Q", format=".3~f")])
+    line = alt.Chart(steps).mark_line(interpolate="step-after", strokeWidth=2).encode(
+        x="date:T", y="value:Q", color=alt.Color("group:N", scale=colour))
+    dots = alt.Chart(recs).mark_point(filled=True, size=60, opacity=1).encode(
+        x="date:T", y="value:Q", color=alt.Color("group:N", scale=colour),
+        tooltip=[alt.Tooltip("name:N", title="record"), alt.Tooltip("date:T"),
+                 alt.Tooltip("value:Q", format=".3~f")])
+    layers = [base, line, dots]
+    for grp, dy, baseline in ((leader, -10, "bottom"), (follower, 10, "top")):
+        lab = _spaced(recs[recs["group"] == grp])
+        layers.append(alt.Chart(lab).mark_text(
+            align="right", dx=-4, dy=dy, baseline=baseline,  # type: ignore[arg-type]
+            fontSize=10).encode(
+            x="date:T", y="value:Q", text="name:N",
+            color=alt.Color("group:N", scale=colour)))
+    if len(arrows):
+        arr = _iso(arrows, "date", "start")
+        arr["label"] = arr["months"].map(lambda m: f"{m:.1f} months")
+        rule = alt.Chart(arr).mark_rule(color="#000", strokeDash=[4, 3]).encode(
+            x="start:T", x2="date:T", y="value:Q")
+        tip = alt.Chart(arr).mark_point(shape="triangle-right", filled=True, color="#000",
+                                        size=50).encode(x="date:T", y="value:Q")
+        txt = alt.Chart(arr).mark_text(dy=12, fontSize=10, color="#000").encode(
+            x="start:T", y="value:Q", text="label:N")
+        layers += [rule, tip, txt]
+    chart = alt.layer(*layers).properties(
+        width=WIDTH, height=HEIGHT,
+        title=_title(finding, f"{metric_name(metric)}: every scored model (faint), each "
+                     "group's record frontier (steps) and the lag at chosen dates (dashed "
+                     "arrows)"))
+    table = records[["group", "name", "date", "value"]].rename(
+        columns={"name": "record model", "date": "release date", metric: "value"})
+    return Figure(f"frontier-{metric}", finding, chart, source, table)
+
+
+def lag_figure(
+    series: pd.DataFrame,
+    band: pd.DataFrame,
+    *,
+    leader: str,
+    follower: str,
+    metric: str,
+    finding: str,
+    source: str,
+    level: float = 0.9,
+) -> Figure:
+    """The daily lag over time with bootstrap intervals of the lag at chosen dates.
+
+    Args:
+        series: the daily series (date, lag_months).
+        band: date, estimate, lower, upper: the lag on that date and its interval from a
+            bootstrap using only models released by then.
+    """
+    s = _iso(series[["date", "lag_months"]], "date")
+    lvl = int(level * 100)
+    x = alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y"))
+    line = alt.Chart(s).mark_line(color=FOLLOWER_COLOUR, strokeWidth=1.5).encode(
+        x=x, y=alt.Y("lag_months:Q", title=f"{follower} behind {leader} (months)"),
+        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("lag_months:Q", format=".1f",
+                                                      title="lag (months)")])
+    layers: list[Any] = []
+    if len(band):
+        b = _iso(band, "date")
+        layers.append(alt.Chart(b).mark_area(color=FOLLOWER_COLOUR, opacity=0.15).encode(
+            x="date:T", y="lower:Q", y2="upper:Q"))
+        layers.append(alt.Chart(b).mark_errorbar(color="#000", ticks=True).encode(
+            x="date:T", y=alt.Y("lower:Q", title=""), y2="upper:Q"))
+        layers.append(alt.Chart(b).mark_point(filled=True, color="#000", size=30).encode(
+            x="date:T", y="estimate:Q",
+            tooltip=[alt.Tooltip("date:T"), alt.Tooltip("estimate:Q", format=".1f"),
+                     alt.Tooltip("lower:Q", format=".1f"),
+                     alt.Tooltip("upper:Q", format=".1f")]))
+    chart = alt.layer(*layers, line).properties(
+        width=WIDTH, height=260,
+        title=_title(finding, f"Daily lag on {metric_name(metric)} (line); black points: "
+                     f"lag on that date with its {lvl}% bootstrap interval (shaded band)"))
+    table = band.rename(columns={"estimate": "lag (months)", "lower": f"{lvl}% lower",
+                                 "upper": f"{lvl}% upper"}) if len(band) else (
+        series[["date", "lag_months"]].iloc[::30])
+    return Figure(f"lag-{metric}", finding, chart, source, table)
+
+
+def compute_figure(
+    points: pd.DataFrame,
+    lines: pd.DataFrame,
+    *,
+    leader: str,
+    follower: str,
+    finding: str,
+    source: str,
+    top: int = 10,
+) -> Figure:
+    """Training compute of each group's rolling top-N models (log scale) with fitted trends.
+
+    Args:
+        points: group, name, release_date, training_compute_flop.
+        lines: group, date, flop, segment (from ``ComputeTrend.line()``).
+    """
+    colour = _colour(leader, follower)
+    pts = _iso(points, "release_date")
+    ln = _iso(lines, "date")
+    ln["line"] = ln["group"] + " segment " + ln["segment"].astype(str)
+    y = alt.Y("training_compute_flop:Q", title="Training compute (FLOP, log scale)",
+              scale=alt.Scale(type="log"), axis=alt.Axis(format="~e"))
+    dots = alt.Chart(pts).mark_circle(size=36, opacity=0.7).encode(
+        x=alt.X("release_date:T", title="Release date",
+              axis=alt.Axis(format="%Y", tickCount="year")), y=y,
+        color=alt.Color("group:N", scale=colour, title=None),
+        tooltip=["name:N", "group:N", alt.Tooltip("release_date:T"),
+                 alt.Tooltip("training_compute_flop:Q", format=".2e")])
+    fit = alt.Chart(ln).mark_line(strokeWidth=2.5).encode(
+        x="date:T", y=alt.Y("flop:Q", scale=alt.Scale(type="log")), detail="line:N",
+        color=alt.Color("group:N", scale=colour))
+    chart = alt.layer(dots, fit).properties(
+        width=WIDTH, height=HEIGHT,
+        title=_title(finding, f"Models in each group's rolling top {top} by training "
+                     "compute (points) and fitted log-linear trends (lines)"))
+    table = points.rename(columns={"release_date": "release date",
+                                   "training_compute_flop": "training compute (FLOP)"})
+    return Figure("compute", finding, chart, source, table)
+
+
+def share_figure(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    x: str,
+    y: str,
+    x_title: str,
+    y_title: str,
+    finding: str,
+    subtitle: str,
+    source: str,
+    order: list[str] | None = None,
+) -> Figure:
+    """Shares per country over time (one line per country; a share column in 0..1)."""
+    f = _iso(frame, x)
+    countries = list(dict.fromkeys(frame["country"]))
+    if order:
+        countries = [c for c in order if c in countries] + [
+            c for c in countries if c not in order]
+    chart = alt.Chart(f).mark_line(point=True, strokeWidth=2).encode(
+        x=alt.X(f"{x}:T", title=x_title, axis=alt.Axis(format="%Y", tickCount="year")),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%")),
+        color=alt.Color("country:N", title=None,
+                        scale=alt.Scale(domain=countries,
+                                        range=list(OKABE_ITO[: len(countries)]))),
+        tooltip=["country:N", alt.Tooltip(f"{x}:T"), alt.Tooltip(f"{y}:Q", format=".1%")],
+    ).properties(width=WIDTH, height=260, title=_title(finding, subtitle))
+    return Figure(key, finding, chart, source, frame)
+
+
+def models_per_year_figure(
+    frame: pd.DataFrame, *, finding: str, source: str, rule: str
+) -> Figure:
+    """Models released per year by country (one line per country; leader first)."""
+    countries = list(dict.fromkeys(frame["country"]))
+    chart = alt.Chart(frame).mark_line(point=True, strokeWidth=2).encode(
+        x=alt.X("year:O", title="Release year"),
+        y=alt.Y("models:Q", title="Models released (count)"),
+        color=alt.Color("country:N", title=None,
+                        scale=alt.Scale(domain=countries,
+                                        range=list(OKABE_ITO[: len(countries)]))),
+        tooltip=["country:N", "year:O", alt.Tooltip("models:Q", format=".1f")],
+    ).properties(width=WIDTH, height=260, title=_title(
+        finding, f"Models in the catalogue per release year; attribution rule: {rule}"))
+    return Figure("models-per-year", finding, chart, source, frame)
+
+
+def evidence_figure(frame: pd.DataFrame, *, key: str, finding: str, source: str) -> Figure:
+    """One claim's evidence: each test's estimate and interval, at the claim's date and now.
+
+    Args:
+        frame: when, metric, estimate, lower, upper, unit, verdict.
+    """
+    f = frame.copy()
+    f["label"] = f["metric"].astype(str) + " (" + f["unit"].astype(str) + ")"
+    y = alt.Y("when:N", title=None, sort=["at the claim's date", "now"])
+    colour = alt.Color("when:N", title=None, scale=alt.Scale(
+        domain=["at the claim's date", "now"], range=[OKABE_ITO[3], OKABE_ITO[2]]))
+    bars = alt.Chart().mark_rule(strokeWidth=2).encode(
+        x=alt.X("lower:Q", title="estimate with interval"), x2="upper:Q", y=y, color=colour)
+    pts = alt.Chart().mark_point(filled=True, size=70).encode(
+        x="estimate:Q", y=y, color=colour,
+        tooltip=["metric:N", "when:N", alt.Tooltip("estimate:Q", format=".2f"),
+                 alt.Tooltip("lower:Q", format=".2f"), alt.Tooltip("upper:Q", format=".2f"),
+                 "verdict:N"])
+    chart = alt.layer(bars, pts, data=f).properties(width=440, height=60).facet(
+        row=alt.Row("label:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+        data=f).resolve_scale(x="independent").properties(title=_title(finding))
+    return Figure(key, finding, chart, source, frame)

@@ -1,0 +1,247 @@
+"""Assemble the self-contained HTML report and export its charts as PNG/SVG.
+
+The page carries its styles, the Vega/Vega-Lite/vega-embed bundle (from vl-convert) and
+every chart's spec inline, and a Content-Security-Policy that forbids any request, so it
+opens offline and never phones home.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from aigap.report.build import ReportData, Section
+from aigap.report.charts import Figure
+
+CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+       "style-src 'unsafe-inline'; img-src data:; font-src data:")
+MAX_TABLE_ROWS = 300
+
+ABBREVIATIONS = {
+    "ECI": "Epoch Capabilities Index (Epoch AI's combined benchmark score)",
+    "GPQA": "Graduate-level Google-proof question answering benchmark",
+    "MMLU": "Massive Multitask Language Understanding benchmark",
+    "HAC": "heteroskedasticity and autocorrelation consistent (Newey–West) standard errors",
+    "FLOP": "floating-point operations",
+    "tau": "tolerance: a follower within tau points of the leader counts as caught up",
+}
+
+
+def _vl_version() -> str | None:
+    """The Vega-Lite version Altair writes (e.g. "6.4"), if vl-convert bundles it."""
+    import altair as alt
+    import vl_convert as vlc
+
+    v = ".".join(str(alt.SCHEMA_VERSION).lstrip("v").split(".")[:2])
+    return v if v in vlc.get_vegalite_versions() else None
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """The inline JavaScript bundle with vega, vega-lite and vega-embed (cached per process)."""
+    import vl_convert as vlc
+
+    return str(vlc.javascript_bundle(None, vl_version=_vl_version()))  # type: ignore[arg-type]
+
+
+def _asset(name: str) -> str:
+    return resources.files("aigap.report").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def _e(v: Any) -> str:
+    return html.escape("" if v is None else str(v))
+
+
+def _script_json(obj: Any) -> str:
+    """JSON safe inside a <script> element."""
+    return json.dumps(obj).replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def _cell(v: Any) -> tuple[str, bool]:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+        return "", False
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat(), False
+    if isinstance(v, bool):
+        return ("yes" if v else "no"), False
+    if isinstance(v, int):
+        return f"{v:,}", True
+    if isinstance(v, float):
+        if math.isinf(v):
+            return "∞", True
+        a = abs(v)
+        text = f"{v:.3g}" if a >= 1e6 or (0 < a < 0.01) else f"{v:,.2f}"
+        return text, True
+    if isinstance(v, dict):
+        return ", ".join(f"{k}: {x}" for k, x in v.items()), False
+    if isinstance(v, list | tuple):
+        return ", ".join(map(str, v)), False
+    return str(v), False
+
+
+def table_html(frame: pd.DataFrame, caption: str = "", max_rows: int = MAX_TABLE_ROWS) -> str:
+    """An accessible HTML table (header cells with scope, numbers right-aligned)."""
+    head = "".join(f'<th scope="col">{_e(c)}</th>' for c in frame.columns)
+    body = []
+    for row in frame.head(max_rows).itertuples(index=False):
+        cells = []
+        for v in row:
+            text, num = _cell(v.item() if hasattr(v, "item") and not isinstance(v, str)
+                              else v)
+            cells.append(f'<td class="num">{_e(text)}</td>' if num else f"<td>{_e(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    more = (f"<p class=meta>{len(frame) - max_rows} more rows not shown.</p>"
+            if len(frame) > max_rows else "")
+    cap = f"<caption>{_e(caption)}</caption>" if caption else ""
+    return (f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead><tbody>'
+            + "".join(body) + f"</tbody></table></div>{more}")
+
+
+def figure_html(fig: Figure) -> str:
+    """A chart container, its source line, note and the data table behind it."""
+    sid = f"spec-{fig.key}"
+    spec = _script_json(fig.spec())
+    note = f"<p class=meta>{_e(fig.note)}</p>" if fig.note else ""
+    return (
+        f'<figure id="fig-{_e(fig.key)}" aria-label="{_e(fig.title)}">'
+        f'<script type="application/json" id="{sid}">{spec}</script>'
+        f'<div class="chart loading" role="img" aria-label="{_e(fig.title)}" '
+        f'data-spec="{sid}"></div>'
+        f"<figcaption>{_e(fig.source)}</figcaption>{note}"
+        f"<details><summary>Data table for this chart</summary>"
+        f"{table_html(fig.table, fig.title)}</details></figure>")
+
+
+def _fmt(v: Any) -> str:
+    return "?" if v is None or (isinstance(v, float) and not math.isfinite(v)) else f"{v:.1f}"
+
+
+def headline_html(data: ReportData) -> str:
+    """The headline box: months behind per metric with intervals, and the trend."""
+    lvl = int(data.level * 100)
+    if not data.headline:
+        return ('<div class="unavailable">No capability lag could be computed: no metric has '
+                "enough scored models for both groups (see the sections below).</div>")
+    parts = []
+    for h in data.headline:
+        verdict = _e(h["verdict"])
+        parts.append(
+            f'<p class="big"><b>{_e(h["metric"])}</b>: {_e(data.follower)} trails '
+            f'{_e(data.leader)} by <b>{_fmt(h["lag_mean"])} months</b> on average '
+            f'({lvl}% interval {_fmt(h["lag_lower"])}–{_fmt(h["lag_upper"])}) since '
+            f'{_e(pd.Timestamp(h["window_start"]).date() if h["window_start"] else "?")}; '
+            f'{_fmt(h["lag_end"])} months on {_e(pd.Timestamp(h["end"]).date())} '
+            f'({_fmt(h["lag_end_lower"])}–{_fmt(h["lag_end_upper"])}). '
+            f'The lag changes by {_fmt(h["slope"])} months per year '
+            f'({_fmt(h["slope_lower"])} to {_fmt(h["slope_upper"])}): '
+            f'<span class="verdict-{verdict.replace(" ", "-")}">{verdict}</span>.</p>')
+    return '<div class="headline" id="headline">' + "".join(parts) + (
+        f"<p class=meta>Intervals: {lvl}% bootstrap percentile intervals (lag) and "
+        f"Newey–West <abbr title=\"{_e(ABBREVIATIONS['HAC'])}\">HAC</abbr> intervals (trend); "
+        "\"closing\" only when the whole interval is below zero.</p></div>")
+
+
+def section_html(sec: Section) -> str:
+    """One section: its heading, then the notice, or its sentences, figures and tables."""
+    out = [f'<section id="{_e(sec.key)}"><h2>{_e(sec.title)}</h2>']
+    if sec.unavailable:
+        out.append(f'<div class="unavailable">Not available: {_e(sec.unavailable)}</div>')
+        return "".join(out) + "</section>"
+    out += [f"<p>{_e(t)}</p>" for t in sec.text]
+    out += [figure_html(f) for f in sec.figures]
+    for title, frame in sec.tables:
+        out.append(f"<h3>{_e(title)}</h3>{table_html(frame)}")
+    if sec.items:
+        out.append(_claims_html(sec.items))
+    return "".join(out) + "</section>"
+
+
+def _claims_html(items: list[dict[str, Any]]) -> str:
+    head = ("<table><thead><tr><th scope=col>claim</th><th scope=col>who, when</th>"
+            "<th scope=col>verdict then</th><th scope=col>verdict now</th></tr></thead><tbody>")
+    rows = "".join(
+        f"<tr><td>{_e(i['claim'])}</td><td>{_e(i['who'])}, {_e(i['date'])}</td>"
+        f"<td>{_e(i['verdict_then'])}</td><td>{_e(i['verdict_now'])}</td></tr>" for i in items)
+    details = "".join(
+        f'<details class="claim" id="claim-{_e(i["id"])}"><summary>{_e(i["id"])}: '
+        f'{_e(i["claim"])}<span class="pill">then: {_e(i["verdict_then"])}</span>'
+        f'<span class="pill">now: {_e(i["verdict_now"])}</span></summary>'
+        f'<p>{_e(i["evidence_text"])}</p>'
+        + (figure_html(i["figure"]) if i.get("figure") is not None else "")
+        + "</details>" for i in items)
+    return head + rows + "</tbody></table><h3>Evidence, claim by claim</h3>" + details
+
+
+def methods_html(data: ReportData) -> str:
+    """A short methods section with the abbreviations used, linking docs/methods.md."""
+    abbr = "".join(f"<li><b>{_e(k)}</b>: {_e(v)}</li>" for k, v in ABBREVIATIONS.items())
+    return (
+        '<section id="methods"><h2>Methods</h2>'
+        "<p>Records: per group, a model is a record if it beats every earlier day's best; "
+        "each group's first record is dropped (the data start mid-stream). Daily lag "
+        "(Epoch AI's method): on each day, how long ago the leader's frontier was at the "
+        "follower's current level (within tau), in months of 30.44 days. Intervals: "
+        "bootstrap over models within each group (seeded). Trend: OLS of the daily lag on "
+        "time with Newey–West errors; \"closing\" only when the whole interval is below "
+        f"zero. Attribution rule used: <b>{_e(data.attribution)}</b>. Full definitions: "
+        '<a href="docs/methods.md">docs/methods.md</a> and <a href="docs/report.md">'
+        f"docs/report.md</a>.</p><ul>{abbr}</ul></section>")
+
+
+def render_html(data: ReportData) -> str:
+    """The whole report as one HTML string (no external resources)."""
+    as_of = data.as_of.isoformat() if data.as_of else "latest data"
+    title = f"aigap: how far {data.follower} is behind {data.leader} in generative AI"
+    nav = "".join(f'<li><a href="#{_e(s.key)}">{_e(s.title)}</a></li>' for s in data.sections)
+    warn = "".join(f'<p class="warning">{_e(w)}</p>' for w in data.warnings)
+    if data.starter:
+        warn += ('<p class="warning">This report uses the small starter dataset bundled with '
+                 "aigap; run <code>aigap update</code> for the full public data.</p>")
+    credits = "; ".join(data.credits) or "see Data sources"
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{_asset('report.css')}</style></head><body><main>"
+        f"<h1>{_e(title)}</h1>"
+        f'<p class="meta">As of {_e(as_of)} · attribution rule {_e(data.attribution)} · '
+        f"generated {_e(data.generated.strftime('%Y-%m-%d %H:%M UTC'))} by aigap · data: "
+        f"{_e(credits)}</p>{warn}{headline_html(data)}"
+        f'<nav aria-label="Sections"><ul>{nav}<li><a href="#methods">Methods</a></li></ul></nav>'
+        + "".join(section_html(s) for s in data.sections) + methods_html(data)
+        + f'</main><script type="module">{vega_bundle()}</script>'
+        f'<script type="module">{_asset("render.js")}</script></body></html>')
+
+
+def write_report(data: ReportData, path: str | Path) -> Path:
+    """Write the report to ``path`` (UTF-8) and return it."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_html(data), encoding="utf-8")
+    return out
+
+
+def export_charts(figures: list[Figure], directory: str | Path, *, scale: float = 2.0
+                  ) -> list[Path]:
+    """Write every figure as ``<key>.png`` and ``<key>.svg`` (with its source line)."""
+    import vl_convert as vlc
+
+    out_dir = Path(directory)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    version = _vl_version()
+    written = []
+    for fig in figures:
+        spec = fig.spec()
+        png = out_dir / f"{fig.key}.png"
+        png.write_bytes(vlc.vegalite_to_png(spec, scale=scale, vl_version=version))
+        svg = out_dir / f"{fig.key}.svg"
+        svg.write_text(vlc.vegalite_to_svg(spec, vl_version=version), encoding="utf-8")
+        written += [png, svg]
+    return written

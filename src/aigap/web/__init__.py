@@ -1,0 +1,1 @@
+"""The local web dashboard and JSON API (``aigap serve``); see :mod:`aigap.web.app`."""
