@@ -149,12 +149,39 @@ def top500(
                 raise QueryError(f"--country: {c!r} is not a country")
             codes.append(code)
     d_since = parse_date(since, "--since")
+    d_as_of = parse_date(as_of, "--as-of")
     with analysis_store(home, store) as st:
-        systems, sel = read_table(st, "system", source="top500",
-                                  as_of=parse_date(as_of, "--as-of"), all_vintages=True)
-    if systems.empty:
-        raise QueryError("no TOP500 lists in the store; import them with "
-                         "`aigap import top500 FILE` or `aigap update --from DIR`")
+        systems, sel = read_table(st, "system", source="top500", as_of=d_as_of,
+                                  all_vintages=True)
+        if systems.empty:
+            # No lists imported (e.g. only the bundled starter data): use recorded counts.
+            from aigap.evidence import indicators
+
+            try:
+                counts = indicators(["top500_systems"], store=st)
+            except QueryError:
+                counts = pd.DataFrame()
+            counts = counts[counts["indicator_id"] == "top500_systems"] if len(counts) else counts
+            if counts.empty:
+                raise QueryError("no TOP500 lists in the store; import them with "
+                                 "`aigap import top500 FILE` or `aigap update --from DIR`")
+            sel = counts.attrs["selection"]
+            out = pd.DataFrame({
+                "edition": pd.to_datetime(counts["date"]), "country": counts["country"],
+                "systems": counts["value"], "systems_share": counts["value"] / 500.0,
+                "rmax_tflops": np.nan, "rmax_share": np.nan, "best_rank": pd.NA,
+                "source_url": counts["source_url"]})
+            if d_as_of:
+                out = out[out["edition"] <= pd.Timestamp(d_as_of)]
+            if d_since:
+                out = out[out["edition"] >= pd.Timestamp(d_since)]
+            if codes:
+                out = out[out["country"].isin(codes)]
+            out = out.sort_values(["edition", "country"]).reset_index(drop=True)
+            out.attrs["selection"] = sel
+            out.attrs["note"] = ("recorded system counts (no TOP500 lists imported): "
+                                 "Rmax and ranks unknown")
+            return out
     out = top500_table(systems, codes, d_since)
     out.attrs["selection"] = sel
     return out

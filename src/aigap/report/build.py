@@ -467,6 +467,10 @@ def _top500_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None) -> 
         subtitle="Share of systems by country of installation; China includes Hong Kong",
         source="Source: TOP500.org lists (top500.org). Analysis: aigap.",
         order=[lead_g.name, foll_g.name, "Rest of world"]))
+    if frame.attrs.get("note"):
+        sec.text.append("Counts recorded from reports of the lists (bundled starter data), "
+                        "not the lists themselves: "
+                        + "; ".join(sorted(set(frame["source_url"].dropna()))) + ".")
     return sec
 
 

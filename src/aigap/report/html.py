@@ -125,6 +125,8 @@ def _fmt(v: Any) -> str:
 
 def headline_html(data: ReportData) -> str:
     """The headline box: months behind per metric with intervals, and the trend."""
+    from aigap.gap import metric_label
+
     lvl = int(data.level * 100)
     if not data.headline:
         return ('<div class="unavailable">No capability lag could be computed: no metric has '
@@ -133,7 +135,7 @@ def headline_html(data: ReportData) -> str:
     for h in data.headline:
         verdict = _e(h["verdict"])
         parts.append(
-            f'<p class="big"><b>{_e(h["metric"])}</b>: {_e(data.follower)} trails '
+            f'<p class="big"><b>{_e(metric_label(h["metric"]))}</b>: {_e(data.follower)} trails '
             f'{_e(data.leader)} by <b>{_fmt(h["lag_mean"])} months</b> on average '
             f'({lvl}% interval {_fmt(h["lag_lower"])}–{_fmt(h["lag_upper"])}) since '
             f'{_e(pd.Timestamp(h["window_start"]).date() if h["window_start"] else "?")}; '

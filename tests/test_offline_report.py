@@ -1,0 +1,42 @@
+"""The README's main command on a machine with no network and no data: the bundled starter
+data gives a labelled report with lags on MMLU and GPQA Diamond, claim verdicts and TOP500."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.slow
+def test_report_offline_from_an_empty_home(cli, home: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIGAP_OFFLINE", "1")
+    assert not home.exists()
+    out = tmp_path / "report.html"
+    r = cli("report", "-o", str(out), "--bootstrap", "200")
+    assert r.code == 0, r.err
+    html = out.read_text(encoding="utf-8")
+    headline = html[html.index('id="headline"'):]
+    headline = re.sub(r"<[^>]+>", " ", headline[: headline.index("</div>")])
+    assert "GPQA Diamond" in headline
+    assert "MMLU" in headline
+    assert "China trails USA by" in headline
+    # Every output says it is the starter data.
+    assert "bundled with aigap" in html
+    # Claims the starter data can test get verdicts; the others say why not.
+    assert re.search(r"then: (supported|contradicted|inconclusive)", html)
+    assert "then: recorded" in html or "recorded" in html
+    # TOP500 from the recorded counts, labelled as such.
+    top = html[html.index('id="top500"'):]
+    assert "Counts recorded from reports of the lists" in top[:20000]
+
+
+def test_update_without_network_says_so(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("AIGAP_OFFLINE", "1")
+    r = cli("update", "--source", "epoch-models")
+    assert r.code == 2
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1
+    assert "--from DIR" in lines[0]
