@@ -415,7 +415,10 @@ def _parity_evidence(ctx: _Context, claim: Claim, t: ClaimTest, metric: str,
     raw = ctx.store.read("score", sel.vintages.values(), where="t.metric = ?",
                          params=[metric])
     refs = {r.strip().lower() for r in t.reference_models or ()}
-    ref = raw[raw["model_key"].str.lower().isin(refs)]
+    # Epoch files the GPT-3 paper's results under a later API version (text-davinci-001) with
+    # the name "GPT-3": match the reference by key or by name.
+    names = raw["model_name"].astype("string").str.strip().str.lower()
+    ref = raw[raw["model_key"].str.lower().isin(refs) | names.isin(refs).fillna(False)]
     if ref.empty:
         return _untestable(t, metric, "the reference model has no score on it", when, method)
     rule = "inclusive" if t.attribution == "fractional" else t.attribution
