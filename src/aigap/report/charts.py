@@ -161,10 +161,13 @@ def frontier_figure(
         tooltip=[alt.Tooltip("name:N", title="record"), alt.Tooltip("date:T"),
                  alt.Tooltip("value:Q", format=".3~f")])
     layers = [base, line, dots]
-    for grp, dy, baseline in ((leader, -10, "bottom"), (follower, 10, "top")):
-        lab = _spaced(recs[recs["group"] == grp])
+    # Leader labels above-left of their record, follower labels below-right of theirs, so
+    # the two groups' labels (and the arrow labels, above the arrow tips) do not collide.
+    for grp, dx, dy, align, baseline in ((leader, -4, -10, "right", "bottom"),
+                                         (follower, 6, 12, "left", "top")):
+        lab = _spaced(recs[recs["group"] == grp], n=3, min_days=240)
         layers.append(alt.Chart(lab).mark_text(
-            align="right", dx=-4, dy=dy, baseline=baseline,  # type: ignore[arg-type]
+            align=align, dx=dx, dy=dy, baseline=baseline,  # type: ignore[arg-type]
             fontSize=10).encode(
             x="date:T", y="value:Q", text="name:N",
             color=alt.Color("group:N", scale=colour)))
@@ -175,8 +178,9 @@ def frontier_figure(
             x="start:T", x2="date:T", y="value:Q")
         tip = alt.Chart(arr).mark_point(shape="triangle-right", filled=True, color="#000",
                                         size=50).encode(x="date:T", y="value:Q")
-        txt = alt.Chart(arr).mark_text(dy=12, fontSize=10, color="#000").encode(
-            x="start:T", y="value:Q", text="label:N")
+        txt = alt.Chart(arr).mark_text(dy=-7, dx=-6, align="right", baseline="bottom",
+                                       fontSize=10, fontWeight="bold", color="#000").encode(
+            x="date:T", y="value:Q", text="label:N")
         layers += [rule, tip, txt]
     chart = alt.layer(*layers).properties(
         width=WIDTH, height=HEIGHT,
