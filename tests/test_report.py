@@ -42,9 +42,14 @@ def test_sections_present_or_explained(report_data) -> None:  # type: ignore[no-
         assert s.unavailable or s.figures or s.tables or s.items, s.key
         if s.unavailable:
             assert "\n" not in s.unavailable
-    # The starter data has no TOP500 lists: the section says so instead of failing.
+    # The starter data has no TOP500 lists, only recorded counts: the section shows them and
+    # says so; it has no AI-supercomputer data: that section says why instead of failing.
     top = next(s for s in report_data.sections if s.key == "top500")
-    assert top.unavailable and "TOP500" in top.unavailable
+    assert top.figures
+    assert any("Counts recorded from reports of the lists" in t for t in top.text)
+    clusters = next(s for s in report_data.sections if s.key == "clusters")
+    assert clusters.unavailable
+    assert "supercomputer" in clusters.unavailable
 
 
 def test_headline_matches_lag_api(fixture_store: Path, report_data) -> None:  # type: ignore[no-untyped-def]
