@@ -123,3 +123,17 @@ def test_compute_on_real_2025_vintage(cli, shared_data: Path) -> None:  # type: 
     assert 4.0 < rest["growth_per_year"] < 6.0
     assert 1.0 < out["gap"]["lag_years"] < 3.5
     print(out["sentence"])
+
+
+def test_leaderboard_by_base_follows_the_base_chain(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = FIX / "hf" / "contents_v2_chain.csv"
+    assert cli("import", "hf-open-llm", str(path)).code == 0
+    rows = j(cli("leaderboard", "hf-open-llm", "--by", "base", "--format", "json"))["rows"]
+    calme = next(r for r in rows if r["name"] == "MaziyarPanahi/calme-2.4-rys-78b")
+    # calme-2.4-rys-78b <- dnhkng/RYS-XLarge <- Qwen/Qwen2-72B (Alibaba).
+    assert calme["countries"] == ["CHN"]
+    assert "dnhkng/RYS-XLarge -> Qwen/Qwen2-72B" in calme["country_source"]
+    by_uploader = j(cli("leaderboard", "hf-open-llm", "--format", "json"))["rows"]
+    calme_u = next(r for r in by_uploader if r["name"] == "MaziyarPanahi/calme-2.4-rys-78b")
+    assert calme_u["countries"] == []
+    assert "try --by base" in calme_u["country_source"]

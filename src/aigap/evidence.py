@@ -157,14 +157,55 @@ def leaderboard(
                                  by=by,  # type: ignore[arg-type]
                                  metric=metric)
     registry = load_registry()
-    org = registry.by_hf_namespace(ranked["attribution_namespace"])
+    if by == "base":
+        found = [_base_developer(str(r.base_model) if isinstance(r.base_model, str)
+                                 else str(r.name), models, registry)
+                 for r in ranked.itertuples()]
+        org = pd.Series([f[0] for f in found], index=ranked.index, dtype="object")
+        how = [f[1] for f in found]
+    else:
+        org = registry.by_hf_namespace(ranked["attribution_namespace"])
+        how = ["namespace" if isinstance(o, str) else "" for o in org]
     names = registry.frame.set_index("org_id")["name"]
     ranked["organization"] = org.map(lambda o: names.get(o) if isinstance(o, str) else None)
     ranked["countries"] = registry.countries_for(org).to_numpy()
-    ranked["country_source"] = org.map(
-        lambda o: f"registry: {o}" if isinstance(o, str) else "unknown namespace")
+    ranked["country_source"] = [
+        f"registry: {o} ({h})" if isinstance(o, str) else
+        ("unknown namespace (an individual uploader? try --by base)" if by == "uploader"
+         else f"unknown ({h})")
+        for o, h in zip(org, how, strict=True)]
     ranked.attrs["selection"] = sel
     return ranked
+
+
+def _base_developer(repo: str, models: pd.DataFrame, registry: Any,
+                    max_hops: int = 6) -> tuple[str | None, str]:
+    """The registry organisation behind a model's base, following the leaderboard's own
+    base-model links (a merge of a fine-tune of Qwen2 is Alibaba's model at the root), then
+    the model-family prefix of the last name. Returns (org_id or None, how it was found)."""
+    from aigap.attribution.families import family_org
+
+    bases: dict[str, str] = {}
+    if {"name", "base_model"} <= set(models.columns):
+        known = models.dropna(subset=["base_model"])
+        bases = {str(n).lower(): str(b) for n, b in zip(known["name"], known["base_model"],
+                                                        strict=True)}
+    chain = [repo]
+    current = repo
+    for _ in range(max_hops):
+        ns = current.split("/", 1)[0] if "/" in current else ""
+        org = registry.by_hf_namespace(pd.Series([ns])).iloc[0] if ns else None
+        if isinstance(org, str):
+            return org, "base chain " + " -> ".join(chain)
+        nxt = bases.get(current.lower())
+        if not nxt or nxt.lower() == current.lower() or nxt in chain:
+            break
+        chain.append(nxt)
+        current = nxt
+    family = family_org(pd.Series([current.rsplit("/", 1)[-1]])).iloc[0]
+    if isinstance(family, str):
+        return family, "model family of " + " -> ".join(chain)
+    return None, "base chain " + " -> ".join(chain)
 
 
 def indicators(
