@@ -34,6 +34,25 @@ def _print_table(frame: Any, title: str) -> None:
     Console().print(frame_to_rich(frame, title=title))
 
 
+def emit_report(report: Any, fmt: str, title: str) -> bool:
+    """Print a result object (lag, trend, compute report) in the chosen format.
+
+    JSON is ``report.to_dict()``, CSV its summary table; for a table the headline sentence
+    and the summary are printed and True is returned so the caller can add its extras.
+    """
+    from aigap.output import frame_to_csv
+
+    if fmt == "json":
+        echo_json(report.to_dict())
+        return False
+    if fmt == "csv":
+        typer.echo(frame_to_csv(report.summary), nl=False)
+        return False
+    typer.echo(report.sentence())
+    _print_table(report.summary, title)
+    return True
+
+
 def _data_lines(data: dict[str, Any]) -> None:
     from rich.console import Console
 
@@ -76,21 +95,15 @@ def lag_cmd(
     --since 2023-01-01 --sensitivity
     """
     from aigap.gap import lag
-    from aigap.output import frame_to_csv
 
     fmt = check_format(fmt)
     report = lag(leader, follower, metric, method=method, tau=tau, as_of=as_of, since=since,
                  attribution=attribution, drop_first=drop_first, bootstrap=bootstrap,
                  seed=seed, level=level, sensitivity=sensitivity, home=state.home)
-    if fmt == "json":
-        echo_json(report.to_dict())
+    title = (f"{report.follower_label} behind {report.leader_label} on {metric} "
+             f"({int(level * 100)}% bootstrap intervals, {bootstrap} resamples)")
+    if not emit_report(report, fmt, title):
         return
-    if fmt == "csv":
-        typer.echo(frame_to_csv(report.summary), nl=False)
-        return
-    typer.echo(report.sentence())
-    _print_table(report.summary, f"{report.follower_label} behind {report.leader_label} on "
-                 f"{metric} ({int(level * 100)}% bootstrap intervals, {bootstrap} resamples)")
     recs = report.result.follower_records.tail(5)
     if len(recs):
         _print_table(recs, f"latest {report.follower_label} records")
@@ -120,21 +133,13 @@ def trend_cmd(
     Example: aigap trend --leader USA --follower CHN --metric eci --since 2023-01-01
     """
     from aigap.gap import trend
-    from aigap.output import frame_to_csv
 
     fmt = check_format(fmt)
     report = trend(leader, follower, metric, tau=tau, as_of=as_of, since=since,
                    attribution=attribution, drop_first=drop_first, level=level,
                    maxlags=maxlags, home=state.home)
-    if fmt == "json":
-        echo_json(report.to_dict())
-        return
-    if fmt == "csv":
-        typer.echo(frame_to_csv(report.summary), nl=False)
-        return
-    typer.echo(report.sentence())
-    _print_table(report.summary, "Trend of the gap (OLS, Newey-West interval)")
-    _data_lines(report.to_dict(include_series=False)["data"])
+    if emit_report(report, fmt, "Trend of the gap (OLS, Newey-West interval)"):
+        _data_lines(report.to_dict(include_series=False)["data"])
 
 
 @app.command("metrics")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from aigap.cli.app import FormatOption, app, check_format, echo_json, state
-from aigap.cli.gap import AsOf, Attribution, _data_lines, _print_table
+from aigap.cli.gap import AsOf, Attribution, _data_lines, _print_table, emit_report
 
 
 def _emit(frame, fmt: str, title: str) -> None:  # type: ignore[no-untyped-def]
@@ -48,17 +48,8 @@ def compute_cmd(
     fmt = check_format(fmt)
     report = compute(leader, follower, as_of=as_of, top=top, since=since,
                      attribution=attribution, n_boot=bootstrap, seed=seed, home=state.home)
-    if fmt == "json":
-        echo_json(report.to_dict())
-        return
-    if fmt == "csv":
-        from aigap.output import frame_to_csv
-
-        typer.echo(frame_to_csv(report.summary), nl=False)
-        return
-    typer.echo(report.sentence())
-    _print_table(report.summary, "Rolling top-N training compute trends")
-    _data_lines(report.selection.to_dict())
+    if emit_report(report, fmt, "Rolling top-N training compute trends"):
+        _data_lines(report.selection.to_dict())
 
 
 @app.command("top500")

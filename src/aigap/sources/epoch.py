@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any
 
 import pandas as pd
 
@@ -450,65 +451,30 @@ def parse_hardware(file: SourceFile) -> list[ParsedDataset]:
                           skipped=Counter({k: v for k, v in skipped.items() if v}))]
 
 
-_CREDIT = 'Epoch AI, "{title}", epoch.ai, CC BY 4.0'
+def _epoch_source(name: str, title: str, homepage: str, urls: tuple[str, ...],
+                  patterns: tuple[str, ...], header: tuple[str, ...], parse: Any,
+                  licence: str = LICENCE) -> Source:
+    """Register one Epoch AI dataset family with its credit line."""
+    return register(Source(
+        name=name, publisher=PUBLISHER, title=title, homepage=homepage, licence=licence,
+        credit=f'Epoch AI, "{title}", epoch.ai, CC BY 4.0', urls=urls, patterns=patterns,
+        header=header, parse=parse))
 
-register(Source(
-    name="epoch-models",
-    publisher=PUBLISHER,
-    title="Data on AI Models",
-    homepage="https://epoch.ai/data/ai-models",
-    licence=LICENCE,
-    credit=_CREDIT.format(title="Data on AI Models"),
-    urls=("https://epoch.ai/data/ai_models.zip",),
-    patterns=("ai_models*.zip", "*ai_models*.csv"),
-    header=("Model",),
-    parse=parse_models,
-))
-register(Source(
-    name="epoch-benchmarks",
-    publisher=PUBLISHER,
-    title="AI Benchmarking Hub",
-    homepage="https://epoch.ai/benchmarks",
-    licence=LICENCE,
-    credit=_CREDIT.format(title="AI Benchmarking Hub"),
-    urls=("https://epoch.ai/data/benchmark_data.zip",),
-    patterns=("benchmark_data*.zip", "*.csv"),
-    header=("Model version", "Release date"),
-    parse=parse_benchmarks,
-))
-register(Source(
-    name="epoch-orgs",
-    publisher=PUBLISHER,
-    title="Organisations and their countries (benchmark-stitching data)",
-    homepage="https://epoch.ai/data/ai-models",
-    licence="CC BY 4.0 (Epoch AI data; repository code MIT)",
-    credit=_CREDIT.format(title="Data on AI Models (organisations)"),
-    urls=(),
-    patterns=("organizations*.csv", "organisations*.csv"),
-    header=("Organization", "Country"),
-    parse=parse_organizations,
-))
-register(Source(
-    name="epoch-clusters",
-    publisher=PUBLISHER,
-    title="AI Supercomputers (GPU clusters)",
-    homepage="https://epoch.ai/data/gpu-clusters",
-    licence=LICENCE,
-    credit=_CREDIT.format(title="Data on GPU clusters"),
-    urls=("https://epoch.ai/data/gpu_clusters.csv",),
-    patterns=("gpu_clusters*.csv",),
-    header=("Name",),
-    parse=parse_clusters,
-))
-register(Source(
-    name="epoch-hardware",
-    publisher=PUBLISHER,
-    title="Machine Learning Hardware",
-    homepage="https://epoch.ai/data/machine-learning-hardware",
-    licence=LICENCE,
-    credit=_CREDIT.format(title="Data on Machine Learning Hardware"),
-    urls=("https://epoch.ai/data/ml_hardware.csv",),
-    patterns=("ml_hardware*.csv",),
-    header=("Hardware name",),
-    parse=parse_hardware,
-))
+
+_epoch_source("epoch-models", "Data on AI Models", "https://epoch.ai/data/ai-models",
+              ("https://epoch.ai/data/ai_models.zip",), ("ai_models*.zip", "*ai_models*.csv"),
+              ("Model",), parse_models)
+_epoch_source("epoch-benchmarks", "AI Benchmarking Hub", "https://epoch.ai/benchmarks",
+              ("https://epoch.ai/data/benchmark_data.zip",), ("benchmark_data*.zip", "*.csv"),
+              ("Model version", "Release date"), parse_benchmarks)
+_epoch_source("epoch-orgs", "Data on AI Models (organisations and their countries)",
+              "https://epoch.ai/data/ai-models", (),
+              ("organizations*.csv", "organisations*.csv"), ("Organization", "Country"),
+              parse_organizations, licence="CC BY 4.0 (Epoch AI data; repository code MIT)")
+_epoch_source("epoch-clusters", "Data on GPU clusters (AI supercomputers)",
+              "https://epoch.ai/data/gpu-clusters", ("https://epoch.ai/data/gpu_clusters.csv",),
+              ("gpu_clusters*.csv",), ("Name",), parse_clusters)
+_epoch_source("epoch-hardware", "Data on Machine Learning Hardware",
+              "https://epoch.ai/data/machine-learning-hardware",
+              ("https://epoch.ai/data/ml_hardware.csv",), ("ml_hardware*.csv",),
+              ("Hardware name",), parse_hardware)
