@@ -518,6 +518,12 @@ def _models_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
             "year", as_index=False)["models"].sum().assign(country=g.name))
     counts = pd.concat(rows, ignore_index=True)
     counts = counts[counts["year"] >= max(2015, int(counts["year"].min()))]
+    # The newest release in the catalogue ends its coverage: a year it does not reach to
+    # December is partial, so it is left out of the chart and the finding.
+    newest = pd.Timestamp(frame["release_date"].max())
+    partial = newest.year if newest.month < 12 else None
+    if partial is not None and (counts["year"] < partial).any():
+        counts = counts[counts["year"] < partial]
     last = int(counts["year"].max())
     c = counts[counts["year"] == last].set_index("country")["models"]
     finding = (f"In {last} the catalogue lists {c.get(lead_g.name, 0):.0f} models for "
@@ -525,8 +531,10 @@ def _models_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
     note = (f"Attribution rule: {rule} (a model with developers in several countries counts "
             "for each" if rule == "inclusive" else f"Attribution rule: {rule} (")
     note += "; see docs/attribution.md)."
-    if last == (as_of or date.today()).year:
-        note += f" {last} is a partial year."
+    if partial is not None:
+        note += (f" {partial} is left out: the catalogue's newest model was released on "
+                 f"{newest.date()}, so that year is incomplete. Recent years are also "
+                 "undercounted while the catalogue catches up.")
     fig = models_per_year_figure(counts[["year", "country", "models"]], finding=finding,
                                  source=f"Source: {EPOCH_CREDIT} (AI models). Analysis: aigap.",
                                  rule=rule)

@@ -219,9 +219,9 @@ def lag_figure(
                                                       title="lag (months)")])
     layers: list[Any] = []
     if len(band):
+        # Intervals only at the dates they were computed: the lag is a saw-tooth, so an
+        # area joining them would suggest an interval between those dates that nobody has.
         b = _iso(band, "date")
-        layers.append(alt.Chart(b).mark_area(color=FOLLOWER_COLOUR, opacity=0.15).encode(
-            x="date:T", y="lower:Q", y2="upper:Q"))
         layers.append(alt.Chart(b).mark_errorbar(color="#000", ticks=True).encode(
             x="date:T", y=alt.Y("lower:Q", title=""), y2="upper:Q"))
         layers.append(alt.Chart(b).mark_point(filled=True, color="#000", size=30).encode(
@@ -232,7 +232,7 @@ def lag_figure(
     chart = alt.layer(*layers, line).properties(
         width=WIDTH, height=260,
         title=_title(finding, f"Daily lag on {metric_name(metric)} (line); black points: "
-                     f"lag on that date with its {lvl}% bootstrap interval (shaded band)"))
+                     f"lag on that date with its {lvl}% bootstrap interval (bars)"))
     table = band.rename(columns={"estimate": "lag (months)", "lower": f"{lvl}% lower",
                                  "upper": f"{lvl}% upper"}) if len(band) else (
         series[["date", "lag_months"]].iloc[::30])
