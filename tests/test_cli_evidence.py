@@ -19,9 +19,12 @@ def mirror(tmp_path: Path) -> Path:
     m = tmp_path / "mirror"
     shutil.copytree(FIX / "epoch" / "mirror", m / "epoch")
     (m / "lmarena").mkdir()
-    for name in ("arena_text_elo_by_date_wide.csv", "leaderboard-text_2025-04-07_0a1b2c3d.json",
-                 "leaderboard_table_20241222.csv"):
+    for name in ("leaderboard-text_2025-04-07_0a1b2c3d.json", "leaderboard_table_20241222.csv"):
         shutil.copy(FIX / "lmarena" / name, m / "lmarena" / name)
+    # The rating history plus one model no table, registry row or family prefix knows.
+    wide = pd.read_csv(FIX / "lmarena" / "arena_text_elo_by_date_wide.csv", dtype=str)
+    wide["mystery-model-1"] = "1000.0"
+    wide.to_csv(m / "lmarena" / "arena_text_elo_by_date_wide.csv", index=False)
     (m / "top500").mkdir()
     for name in ("TOP500_202406.csv", "TOP500_202411.csv"):
         shutil.copy(FIX / "top500" / name, m / "top500" / name)
@@ -91,9 +94,12 @@ def test_arena_gap_and_languages(loaded) -> None:  # type: ignore[no-untyped-def
 def test_unmapped_keys_are_listed(loaded) -> None:  # type: ignore[no-untyped-def]
     out = j(loaded("sources", "--unmapped", "--format", "json"))
     keys = {r["model_key"] for r in out["unmapped"]}
-    # LMSYS is not in the organisation registry: listed, not dropped.
-    assert "vicuna-13b" in keys
-    assert "gpt-4-0314" not in keys
+    # A key nobody can attribute is listed, not dropped; keys a table, the registry or a
+    # model-family prefix attributes are not.
+    assert keys == {"mystery-model-1"}
+    obs = j(loaded("lag", "--metric", "arena_text", "--leader", "USA", "--follower", "China",
+                   "--bootstrap", "0", "--tau", "0", "--format", "json"))
+    assert obs["n_models"]["USA"] >= 2
 
 
 def test_leaderboard_and_indicators(loaded) -> None:  # type: ignore[no-untyped-def]
