@@ -106,7 +106,7 @@ def _store(home: str | Path | None, store: Store | None) -> Iterator[Store]:
 
 
 def _claims_worker(path: str, as_of: date | None) -> list[Any]:
-    """Evaluate every other claim in a separate process (claims are the report's slowest
+    """Evaluate two claims in three in a separate process (claims are the report's slowest
     step; the report process evaluates the rest after its other sections)."""
     with Store(path, read_only=True) as st:
         return _claim_results(st, as_of, part=0)
@@ -137,9 +137,11 @@ def _all_claim_results(st: Store, as_of: date | None, future: Any) -> list[Any]:
         raise
     except Exception:  # the worker could not start (e.g. no importable __main__): do it here
         theirs = _claim_results(st, as_of, part=0)
+    # Back into registry order: positions i % 3 != 2 came from the worker.
     merged: list[Any] = []
-    for i in range(max(len(theirs), len(mine))):
-        merged += theirs[i:i + 1] + mine[i:i + 1]
+    it_theirs, it_mine = iter(theirs), iter(mine)
+    for i in range(len(theirs) + len(mine)):
+        merged.append(next(it_theirs) if i % 3 != 2 else next(it_mine))
     return merged
 
 
@@ -294,8 +296,9 @@ def _band(lead: pd.DataFrame, foll: pd.DataFrame, series: pd.DataFrame, rep: Any
     rng = np.random.default_rng(seed)
     for d in dict.fromkeys(days):
         try:
-            b = bootstrap_lag(lead, foll, tau=rep.tau, end=d, drop_first=rep.request.drop_first,
-                              n=BAND_BOOT, rng=rng, level=level)
+            b = bootstrap_lag(lead[lead["date"] <= d], foll[foll["date"] <= d], tau=rep.tau,
+                              end=d, drop_first=rep.request.drop_first, n=BAND_BOOT,
+                              rng=rng, level=level)
         except AigapError:
             continue
         rows.append({"date": d, "estimate": b.estimates["lag_end"],
@@ -550,14 +553,16 @@ def _claim_results(st: Store, as_of: date | None = None, part: int | None = None
                    ) -> list[Any]:
     """Evaluate the shipped claims registry (ImportError when the registry is missing).
 
-    ``part`` 0 or 1 evaluates every other claim (even or odd positions), for two processes.
+    ``part`` 0 or 1 evaluates two claims in three or the remaining third, for two processes.
     """
     from aigap.claims import evaluate_claims, load_claims
     from aigap.claims.evaluate import Options
 
     claims = load_claims()
     if part is not None:
-        claims = claims[part::2]
+        # The worker starts at once while this process first builds the other sections,
+        # so it takes two claims in three (part 0) and this process the third (part 1).
+        claims = [c for i, c in enumerate(claims) if (i % 3 != 2) == (part == 0)]
     # The claims' own bootstrap dominates report time; a smaller one keeps it interactive.
     return list(evaluate_claims(claims, store=st, as_of=as_of,
                                 options=Options(bootstrap=CLAIMS_BOOT)))
