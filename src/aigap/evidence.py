@@ -133,8 +133,9 @@ def leaderboard(
     Qwen are built on Alibaba's model, but are not Alibaba's). The registry row used is
     shown (``country_source``); unknown namespaces are listed with an empty country.
     """
+    from aigap.analysis.leaderboard import leaderboard_ranking
     from aigap.attribution.organizations import load_registry
-    from aigap.sources.hf_leaderboard import AVG_V1, AVG_V2, leaderboard_ranking
+    from aigap.sources.hf_leaderboard import AVG_V1, AVG_V2
 
     boards = {"hf-open-llm": ("hf-open-llm", AVG_V2), "hf-open-llm-v1": ("hf-open-llm-v1",
                                                                          AVG_V1)}

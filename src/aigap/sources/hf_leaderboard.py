@@ -24,12 +24,11 @@ import io
 import re
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
-from typing import Literal
 
 import pandas as pd
 
-from aigap.errors import QueryError, SchemaError
+from aigap.analysis.leaderboard import leaderboard_ranking as leaderboard_ranking
+from aigap.errors import SchemaError
 from aigap.sources.base import ParsedDataset, Source, SourceFile, register
 from aigap.sources.readers import find_column, max_date, model_key, read_csv, to_numbers
 
@@ -296,87 +295,7 @@ def parse_v1(file: SourceFile) -> list[ParsedDataset]:
                           skipped=skipped)]
 
 
-# --------------------------------------------------------------------------- ranking
-
-
-def leaderboard_ranking(
-    models: pd.DataFrame,
-    scores: pd.DataFrame,
-    *,
-    as_of: date | str | None = None,
-    official_only: bool = False,
-    include_flagged: bool = False,
-    top: int = 10,
-    by: Literal["uploader", "base"] = "uploader",
-    metric: str = AVG_V2,
-) -> pd.DataFrame:
-    """The leaderboard as it stood on ``as_of``: models submitted on or before it, ranked.
-
-    Each model counts once, with its best evaluation of ``metric``. Flagged evaluations are
-    left out unless ``include_flagged`` (the leaderboard hides them by default);
-    ``official_only`` keeps evaluations marked ``official=true`` in ``setting``.
-
-    Args:
-        models: model rows (``model_key``, ``name``, ``base_model``, ``hf_developer``).
-        scores: score rows from :func:`parse_v2` (or v1 with ``metric=AVG_V1``).
-        as_of: the date; ``None`` means every submission.
-        official_only: only official providers' models.
-        include_flagged: keep evaluations the leaderboard flagged.
-        top: how many ranks to return (ties share a rank and may return more rows).
-        by: which namespace ``attribution_namespace`` holds: the uploader's or the base
-            model's (falling back to the uploader when there is no base model).
-        metric: the score metric to rank by.
-
-    Returns:
-        Columns ``rank``, ``model_key``, ``name``, ``value``, ``observed_on``,
-        ``namespace``, ``base_model``, ``base_namespace``, ``attribution_namespace``,
-        ``official``, ``merged``, ``flagged``.
-
-    Raises:
-        QueryError: ``by`` or ``top`` is invalid.
-    """
-    if by not in ("uploader", "base"):
-        raise QueryError(f"by must be 'uploader' or 'base', got {by!r}")
-    if top < 1:
-        raise QueryError(f"top must be at least 1, got {top}")
-    sel = scores[scores["metric"] == metric].copy()
-    sel["observed_on"] = pd.to_datetime(sel["observed_on"])
-    setting = sel["setting"].astype("string").fillna("")
-    sel["official"] = setting.str.contains("official=true", regex=False)
-    sel["merged"] = setting.str.contains("merged=true", regex=False)
-    sel["flagged"] = setting.str.contains("flagged=true", regex=False)
-    if as_of is not None:
-        sel = sel[sel["observed_on"] <= pd.Timestamp(as_of)]
-    if official_only:
-        sel = sel[sel["official"]]
-    if not include_flagged:
-        sel = sel[~sel["flagged"]]
-    sel = sel.sort_values(["value", "observed_on"], ascending=[False, True], kind="stable")
-    best = sel.drop_duplicates("model_key", keep="first")
-    best = best.assign(rank=best["value"].rank(method="min", ascending=False).astype("int64"))
-    best = best[best["rank"] <= top]
-    info_cols = [c for c in ("model_key", "name", "base_model", "hf_developer")
-                 if c in models.columns]
-    info = models[info_cols].drop_duplicates("model_key")
-    out = best[["rank", "model_key", "value", "observed_on", "official", "merged", "flagged",
-                "model_name"]].merge(info, on="model_key", how="left")
-    if "name" not in out:
-        out["name"] = out["model_name"]
-    out["name"] = out["name"].fillna(out["model_name"])
-    if "base_model" not in out:
-        out["base_model"] = pd.NA
-    if "hf_developer" not in out:
-        out["hf_developer"] = pd.NA
-    out["namespace"] = out["hf_developer"].astype("string").fillna(
-        _namespace(out["name"].astype("string")))
-    base = out["base_model"].astype("string")
-    out["base_namespace"] = _namespace(base)
-    out["attribution_namespace"] = (
-        out["namespace"] if by == "uploader" else out["base_namespace"].fillna(out["namespace"])
-    )
-    cols = ["rank", "model_key", "name", "value", "observed_on", "namespace", "base_model",
-            "base_namespace", "attribution_namespace", "official", "merged", "flagged"]
-    return out[cols].sort_values(["rank", "model_key"]).reset_index(drop=True)
+# The ranking is an analysis, kept importable from here for existing callers.
 
 
 def combine(datasets: Sequence[ParsedDataset], table: str) -> pd.DataFrame:
