@@ -459,10 +459,8 @@ def _top500_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None) -> 
         return sec
     shares = _by_group(frame[["edition", "country", "systems_share"]], lead_g, foll_g,
                        "systems_share")
-    last = shares[shares["edition"] == shares["edition"].max()].set_index("country")
-    s_l = float(last["systems_share"].get(lead_g.name, 0.0))
-    s_f = float(last["systems_share"].get(foll_g.name, 0.0))
-    finding = (f"In the {pd.Timestamp(shares['edition'].max()):%B %Y} TOP500 list "
+    when, s_l, s_f = _latest_shares(shares, "edition", "systems_share", lead_g, foll_g)
+    finding = (f"In the {when:%B %Y} TOP500 list "
                f"{foll_g.name} had {s_f:.0%} of the systems and {lead_g.name} {s_l:.0%}")
     sec.figures.append(share_figure(
         shares, key="top500", x="edition", y="systems_share", x_title="TOP500 edition",
@@ -477,6 +475,14 @@ def _top500_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None) -> 
     return sec
 
 
+def _latest_shares(shares: pd.DataFrame, x: str, y: str, lead_g: Any, foll_g: Any
+                   ) -> tuple[pd.Timestamp, float, float]:
+    """The newest date of a share series and the leader's and follower's share on it."""
+    when = pd.Timestamp(shares[x].max())
+    last = shares[shares[x] == shares[x].max()].set_index("country")[y]
+    return when, float(last.get(lead_g.name, 0.0)), float(last.get(foll_g.name, 0.0))
+
+
 def _clusters_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None) -> Section:
     sec = Section("clusters", "AI supercomputers")
     try:
@@ -485,11 +491,9 @@ def _clusters_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None) -
         sec.unavailable = str(exc)
         return sec
     shares = _by_group(frame[["date", "country", "share"]], lead_g, foll_g, "share")
-    last = shares[shares["date"] == shares["date"].max()].set_index("country")
-    share_l = float(last["share"].get(lead_g.name, 0.0))
-    share_f = float(last["share"].get(foll_g.name, 0.0))
+    when, share_l, share_f = _latest_shares(shares, "date", "share", lead_g, foll_g)
     finding = (f"{lead_g.name} had {share_l:.0%} and {foll_g.name} {share_f:.0%} of known "
-               f"AI-supercomputer performance on {pd.Timestamp(shares['date'].max()):%d %b %Y}")
+               f"AI-supercomputer performance on {when:%d %b %Y}")
     sec.figures.append(share_figure(
         shares, key="clusters", x="date", y="share", x_title="Date",
         y_title="Share of 16-bit performance (%)", finding=finding,
