@@ -40,7 +40,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding the bundled starter data (frontier LLMs with benchmark scores)."""
-    from aigap.api import ensure_starter
+    from aigap.api.context import ensure_starter
 
     path = tmp_path_factory.mktemp("browser") / "aigap.duckdb"
     with Store(path) as st:

@@ -84,9 +84,14 @@ def test_arena_gap_interval(store: Store) -> None:
                            date(2024, 3, 1), OPTS)
     ev = dv.tests[0].evidence[0]
     assert ev.estimate == pytest.approx(4.0)
-    assert ev.lower == pytest.approx(100 * 30 / 1260)
-    assert ev.upper == pytest.approx(100 * 70 / 1240)
+    # The interval simulates the ratings (as `aigap arena` does): inside the worst/best case.
+    assert 100 * 30 / 1260 < ev.lower < 4.0 < ev.upper < 100 * 70 / 1240
     assert ev.verdict == "supported"
+    from aigap.api import arena_gap
+
+    row = arena_gap("USA", "China", as_of="2024-03-01", n=OPTS.bootstrap, seed=OPTS.seed,
+                    level=OPTS.level, store=store).iloc[-1]
+    assert (ev.lower, ev.upper) == (row["gap_pct_lower"], row["gap_pct_upper"])
     far = evaluate_claim_at(store, _claim(family="arena_pct_gap", low=10, high=20,
                                           date="2024-03-01"), date(2024, 3, 1), OPTS)
     assert far.verdict == "contradicted"
@@ -131,8 +136,8 @@ def test_real_data_every_testable_claim_gets_a_verdict(shared_data: Path,
                                                        tmp_path: Path) -> None:
     import warnings
 
+    from aigap.api.data import update_from_dir
     from aigap.claims.evaluate import results_frame
-    from aigap.ingest import update_from_dir
 
     with Store(tmp_path / "real.duckdb") as st:
         for sub in ("epoch", "lmarena", "top500"):

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from aigap.api.capability import lag, trend
 from aigap.errors import QueryError
-from aigap.gap import lag, trend
 from aigap.sources.base import ParsedDataset, SourceFile
 from aigap.store import Store
 
@@ -98,11 +98,11 @@ def test_bad_requests_raise_query_errors(tmp_path: Path) -> None:
             lag("USA", "China", "nope", store=st)
         with pytest.raises(QueryError, match=r"the FRA group has 0 model\(s\).*at least 2"):
             lag("USA", "France", "planted", store=st)
-        with pytest.raises(QueryError, match=r"--since 2024-01-01 is after --as-of"):
+        with pytest.raises(QueryError, match=r"^since 2024-01-01 is after as_of"):
             lag("USA", "China", "planted", since="2024-01-01", as_of="2023-06-01", store=st)
-        with pytest.raises(QueryError, match="--method"):
+        with pytest.raises(QueryError, match="^method:"):
             lag("USA", "China", "planted", method="weekly", store=st)
-        with pytest.raises(QueryError, match="--tau"):
+        with pytest.raises(QueryError, match="^tau:"):
             lag("USA", "China", "planted", tau=-1, store=st)
 
 

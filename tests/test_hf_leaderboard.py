@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aigap.analysis.leaderboard import leaderboard_ranking
 from aigap.errors import QueryError, SchemaError
 from aigap.schema import conform
 from aigap.sources.base import SourceFile, get_source
-from aigap.sources.hf_leaderboard import AVG_V1, leaderboard_ranking, parse_v1, parse_v2
+from aigap.sources.hf_leaderboard import AVG_V1, parse_v1, parse_v2
 
 
 def _hf(fixtures: Path, name: str) -> SourceFile:

@@ -17,7 +17,7 @@ FIXTURE_MIRROR = Path(__file__).resolve().parent / "fixtures" / "epoch" / "mirro
 @pytest.fixture(scope="module")
 def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding the bundled starter data (closed again, so others can open it)."""
-    from aigap.api import ensure_starter
+    from aigap.api.context import ensure_starter
 
     path = tmp_path_factory.mktemp("report") / "aigap.duckdb"
     with Store(path) as st:
@@ -53,7 +53,7 @@ def test_sections_present_or_explained(report_data) -> None:  # type: ignore[no-
 
 
 def test_headline_matches_lag_api(fixture_store: Path, report_data) -> None:  # type: ignore[no-untyped-def]
-    from aigap.gap import lag
+    from aigap.api.capability import lag
 
     assert report_data.headline, "the starter data has MMLU scores for both groups"
     h = report_data.headline[0]
@@ -89,7 +89,7 @@ def test_html_is_self_contained(report_data, tmp_path: Path) -> None:  # type: i
 def test_specs_are_valid_vega_lite(report_data) -> None:  # type: ignore[no-untyped-def]
     import vl_convert as vlc
 
-    from aigap.report.html import _vl_version
+    from aigap.present.vega import vega_lite_version as _vl_version
 
     for fig in report_data.figures():
         svg = vlc.vegalite_to_svg(fig.spec(), vl_version=_vl_version())
@@ -109,7 +109,7 @@ def test_export_charts_png_and_svg(report_data, tmp_path: Path) -> None:  # type
 
 
 def test_frontier_figure_planted_records() -> None:
-    from aigap.report.charts import frontier_figure
+    from aigap.present.charts import frontier_figure
 
     pts = pd.DataFrame({"group": ["A", "A", "B", "B"], "name": ["a1", "a2", "b1", "b2"],
                         "date": pd.to_datetime(["2024-01-01", "2024-06-01", "2024-03-01",
@@ -146,7 +146,7 @@ def test_bad_flags_raise_query_error(fixture_store: Path) -> None:
     from aigap.report.build import build_report
 
     with Store(fixture_store, read_only=True) as st:
-        with pytest.raises(QueryError, match="--as-of"):
+        with pytest.raises(QueryError, match="^as_of:"):
             build_report(as_of="2025-13-40", store=st)
         with pytest.raises(QueryError):
             build_report(follower="Atlantis", store=st)
@@ -166,7 +166,7 @@ def test_cli_report(cli, fixtures: Path, tmp_path: Path) -> None:  # type: ignor
 
 @pytest.mark.slow
 def test_report_on_shared_data(shared_data: Path, tmp_path: Path) -> None:
-    from aigap.ingest import update_from_dir
+    from aigap.api.data import update_from_dir
     from aigap.report.build import build_report
     from aigap.report.html import write_report
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aigap.ingest import import_path, update_from_dir
+from aigap.api.data import import_path, update_from_dir
 from aigap.schema import SCHEMA_VERSION, TABLES
 from aigap.sources import SourceFile, get_source
 from aigap.store import Store, VintageFallbackWarning

@@ -70,7 +70,7 @@ def test_update_404_and_no_network_are_one_line_exit_2(cli, tmp_path: Path,  # t
 
 
 def test_resolve_url() -> None:
-    from aigap.ingest import resolve_url
+    from aigap.api.data import resolve_url
 
     assert resolve_url("https://epoch.ai/data/ai_models.zip", None) == (
         "https://epoch.ai/data/ai_models.zip")

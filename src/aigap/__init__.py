@@ -11,7 +11,8 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-# name -> module that defines it
+# name -> module that defines it: the errors, the store, settings, the downloader, and
+# every question of :mod:`aigap.api`.
 _API: dict[str, str] = {
     "AigapError": "aigap.errors",
     "SourceError": "aigap.errors",
@@ -19,24 +20,19 @@ _API: dict[str, str] = {
     "AttributionError": "aigap.errors",
     "QueryError": "aigap.errors",
     "ClaimError": "aigap.errors",
-    "Store": "aigap.store",
-    "open_store": "aigap.store",
+    "Store": "aigap.api",
+    "open_store": "aigap.api",
     "get_settings": "aigap.config",
-    "models": "aigap.api",
-    "lag": "aigap.gap",
-    "trend": "aigap.gap",
-    "LagReport": "aigap.gap",
-    "TrendReport": "aigap.gap",
-    "compute": "aigap.infra",
-    "ComputeReport": "aigap.infra",
-    "top500": "aigap.infra",
-    "clusters": "aigap.infra",
-    "chips": "aigap.infra",
-    "import_path": "aigap.ingest",
-    "update_from_dir": "aigap.ingest",
-    "update_live": "aigap.ingest",
     "Downloader": "aigap.sources.fetch",
     "FetchResult": "aigap.sources.fetch",
+    "models": "aigap.api", "metrics": "aigap.api", "sources": "aigap.api",
+    "scores": "aigap.api", "unmapped": "aigap.api",
+    "lag": "aigap.api", "trend": "aigap.api", "LagReport": "aigap.api",
+    "TrendReport": "aigap.api", "compute": "aigap.api", "ComputeReport": "aigap.api",
+    "top500": "aigap.api", "clusters": "aigap.api", "chips": "aigap.api",
+    "arena_gap": "aigap.api", "arena_languages": "aigap.api", "leaderboard": "aigap.api",
+    "indicators": "aigap.api", "import_path": "aigap.api", "update_from_dir": "aigap.api",
+    "update_live": "aigap.api", "ImportReport": "aigap.api", "Result": "aigap.api",
 }
 
 __all__ = ["__version__", *sorted(_API)]

@@ -75,7 +75,18 @@ class AttributionError(SchemaError):
 
 
 class QueryError(AigapError):
-    """An analysis request cannot be answered (bad flag, unknown group, too little data)."""
+    """An analysis request cannot be answered (bad parameter, unknown group, too little data).
+
+    Args:
+        message: what is wrong and what was expected; starts with the parameter's name
+            (``as_of: expected a date ...``) when one parameter is at fault.
+        parameter: the Python/JSON parameter at fault (``as_of``), if one is; each door
+            names it its own way (the CLI as ``--as-of``, the web API as ``as_of``).
+    """
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        self.parameter = parameter
+        super().__init__(message)
 
 
 class ClaimError(SchemaError):

@@ -140,9 +140,9 @@ def _parse_since(since: object) -> pd.Timestamp | None:
     try:
         ts = pd.Timestamp(since)  # type: ignore[arg-type]
     except (ValueError, TypeError):
-        raise QueryError(f"--since: expected a date like 2015-06-01, got {since!r}") from None
+        raise QueryError(f"since: expected a date like 2015-06-01, got {since!r}") from None
     if pd.isna(ts):
-        raise QueryError(f"--since: expected a date like 2015-06-01, got {since!r}")
+        raise QueryError(f"since: expected a date like 2015-06-01, got {since!r}")
     return ts.normalize()
 
 
@@ -183,7 +183,7 @@ def top500_table(
     for raw in countries:
         code = str(raw).strip().upper()
         if not _ISO3.match(code):
-            raise QueryError(f"--country: expected an ISO 3166 alpha-3 code such as CHN, "
+            raise QueryError(f"country: expected an ISO 3166 alpha-3 code such as CHN, "
                              f"got {raw!r}")
         if code not in codes:
             codes.append(code)

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
     from aigap.attribution.groups import Group
 
-__all__ = ["DEFAULT_RULE", "RULES", "check_rule", "membership", "select"]
+__all__ = ["DEFAULT_RULE", "RULES", "check_rule", "group_scores", "lag_rule", "membership",
+           "select"]
 
 #: Valid rule names; the first is the default.
 RULES: tuple[str, ...] = ("inclusive", "exclusive", "hq", "fractional")
@@ -45,6 +46,13 @@ def check_rule(name: str) -> str:
             f"unknown attribution rule {name!r}; expected one of {', '.join(RULES)}"
         )
     return key
+
+
+def lag_rule(name: str) -> str:
+    """The membership rule used for lags: fractional weights only make sense for counts, so
+    ``fractional`` means inclusive membership there (docs/attribution.md)."""
+    rule = check_rule(name)
+    return "inclusive" if rule == "fractional" else rule
 
 
 def membership(frame: pd.DataFrame, group: Group, rule: str = DEFAULT_RULE) -> pd.Series:
@@ -105,3 +113,21 @@ def select(frame: pd.DataFrame, group: Group, rule: str = DEFAULT_RULE) -> pd.Da
     out = frame.loc[weight.to_numpy() > 0].copy()
     out["weight"] = weight[weight > 0].to_numpy()
     return out
+
+
+def group_scores(scores: pd.DataFrame, group: Group, rule: str) -> pd.DataFrame:
+    """One group's analysis frame (model, name, date, value, lower, upper, stderr) from a
+    score frame: the members under ``rule``, one row per scored model key."""
+    import pandas as pd
+
+    weight = membership(scores, group, rule)
+    part = scores.loc[weight.to_numpy() > 0]
+    return pd.DataFrame({
+        "model": part["model_key"].to_numpy(),
+        "name": part["model_name"].fillna(part["model_key"]).to_numpy(),
+        "date": pd.to_datetime(part["release_date"]).to_numpy(),
+        "value": part["value"].astype("float64").to_numpy(),
+        "lower": part["lower"].astype("float64").to_numpy(),
+        "upper": part["upper"].astype("float64").to_numpy(),
+        "stderr": part["stderr"].astype("float64").to_numpy(),
+    })

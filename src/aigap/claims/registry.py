@@ -94,8 +94,7 @@ def check_claim(claim: Claim, file: str, *, today: date | None = None,
     Raises:
         ClaimError: naming the file, the claim id and the field.
     """
-    from aigap.attribution.groups import resolve_group
-    from aigap.attribution.rules import check_rule
+    from aigap.api.catalogue import attribution_rule, group
     from aigap.errors import AigapError
 
     now = today or date.today()
@@ -116,11 +115,11 @@ def check_claim(claim: Claim, file: str, *, today: date | None = None,
                 raise bad(f"tests.{i}.{name}", f"date {d} is in the future (today is {now})")
         for name in ("leader", "follower"):
             try:
-                resolve_group(getattr(t, name))
+                group(getattr(t, name))
             except AigapError as exc:
                 raise bad(f"tests.{i}.{name}", str(exc)) from None
         try:
-            check_rule(t.attribution)
+            attribution_rule(t.attribution)
         except AigapError as exc:
             raise bad(f"tests.{i}.attribution", str(exc)) from None
         for m in t.metrics or ():

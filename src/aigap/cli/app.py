@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aigap.errors import AigapError
+from aigap.errors import AigapError, QueryError
 
 app = typer.Typer(
     name="aigap",
@@ -72,7 +72,7 @@ FormatOption = Annotated[
 
 
 def check_format(fmt: str) -> str:
-    from aigap.output import FORMATS
+    from aigap.present.output import FORMATS
 
     fmt = fmt.lower()
     if fmt not in FORMATS:
@@ -81,7 +81,7 @@ def check_format(fmt: str) -> str:
 
 
 def echo_json(obj: Any) -> None:
-    from aigap.output import to_json
+    from aigap.present.output import to_json
 
     typer.echo(to_json(obj))
 
@@ -90,6 +90,29 @@ def fail(message: str, code: int = 2) -> None:
     """Print one line to stderr and exit with ``code``."""
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(code)
+
+
+#: API parameters whose CLI flag is not simply ``--name-with-dashes``.
+PARAMETER_FLAGS = {"countries": "--country", "dates": "--date", "open_weights": "--open",
+                   "n_boot": "--bootstrap", "ids": "--id"}
+
+
+def flag_name(parameter: str) -> str:
+    """The CLI flag of an API parameter (``as_of`` -> ``--as-of``)."""
+    return PARAMETER_FLAGS.get(parameter, "--" + parameter.replace("_", "-"))
+
+
+def flag_message(exc: AigapError) -> str:
+    """An API error in the CLI's words: parameter names that open the message or stand
+    before a value (``as_of: expected...``, ``since 2025-01-01 is after as_of ...``)
+    become the flags that set them."""
+    import re
+
+    text = str(exc)
+    if not isinstance(exc, QueryError):
+        return text
+    pattern = r"(^|(?<=is after ))([a-z][a-z0-9_]*)(?=:| \d{4}-\d{2}-\d{2})"
+    return re.sub(pattern, lambda m: m.group(1) + flag_name(m.group(2)), text)
 
 
 def load_commands() -> None:
@@ -110,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(result, int) and result:
             sys.exit(result)
     except AigapError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(f"Error: {flag_message(exc)}", err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:
         # Typer/click's own exceptions (typer >= 0.16 vendors click, older uses click): handled

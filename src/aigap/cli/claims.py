@@ -29,11 +29,12 @@ Seed = Annotated[int, typer.Option("--seed", help="Seed of the random generator.
 
 def _run(ids: list[str] | None, as_of: str | None, claims: list[Path] | None,
          bootstrap: int, seed: int) -> list[ClaimResult]:
-    from aigap.api import analysis_store
+    from aigap.analysis.common import parse_date
+    from aigap.api.context import analysis_store
     from aigap.claims.evaluate import Options, evaluate_claims
     from aigap.claims.registry import load_claims
     from aigap.errors import ClaimError, QueryError
-    from aigap.query import metrics, parse_date
+    from aigap.store.frames import metrics
 
     when = parse_date(as_of, "--as-of")
     if bootstrap < 0:
@@ -71,7 +72,7 @@ def claims_cmd(
     if ctx.invoked_subcommand is not None:
         return
     from aigap.claims.evaluate import results_frame
-    from aigap.output import frame_to_csv, frame_to_rich
+    from aigap.present.output import frame_to_csv, frame_to_rich
 
     fmt = check_format(fmt)
     results = _run(claim_id, as_of, claims, bootstrap, seed)
@@ -116,13 +117,13 @@ def show(
                              "explanation": e.explanation})
     frame = pd.DataFrame(rows)
     if fmt == "csv":
-        from aigap.output import frame_to_csv
+        from aigap.present.output import frame_to_csv
 
         typer.echo(frame_to_csv(frame), nl=False)
         return
     from rich.console import Console
 
-    from aigap.output import frame_to_rich
+    from aigap.present.output import frame_to_rich
 
     c = result.claim
     con = Console()

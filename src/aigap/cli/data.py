@@ -17,7 +17,7 @@ def _console(stderr: bool = True):  # type: ignore[no-untyped-def]
 
 
 def _print_report(report, fmt: str) -> None:  # type: ignore[no-untyped-def]
-    from aigap.output import frame_to_csv, frame_to_rich
+    from aigap.present.output import frame_to_csv, frame_to_rich
 
     if fmt == "json":
         echo_json(report.to_dict())
@@ -59,7 +59,7 @@ def update(
 
         aigap update --source epoch-models --source epoch-benchmarks
     """
-    from aigap.ingest import update_from_dir
+    from aigap.api.data import update_from_dir
     from aigap.store import open_store
 
     fmt = check_format(fmt)
@@ -72,7 +72,7 @@ def update(
                     progress=lambda f: status.update(f"Parsing {f}"),
                 )
         else:
-            from aigap.ingest import update_live
+            from aigap.api.data import update_live
 
             report = update_live(store, sources=source, show_progress=fmt == "table")
     _print_report(report, fmt)
@@ -89,7 +89,7 @@ def import_(
 
     Example: aigap import epoch-models ~/Downloads/all_ai_models.csv
     """
-    from aigap.ingest import import_path
+    from aigap.api.data import import_path
     from aigap.store import open_store
 
     fmt = check_format(fmt)
@@ -108,13 +108,13 @@ def sources(
     """List every source: publisher, URL, licence, vintages stored, rows and newest date."""
     import pandas as pd
 
-    from aigap.output import frame_to_csv, frame_to_rich
+    from aigap.present.output import frame_to_csv, frame_to_rich
     from aigap.sources.base import all_sources
     from aigap.store import open_store
 
     fmt = check_format(fmt)
     if unmapped:
-        from aigap.query import unmapped_keys
+        from aigap.store.frames import unmapped_keys
 
         with open_store(state.home) as store:
             frame = unmapped_keys(store)
@@ -182,8 +182,8 @@ def models_cmd(
 
     Example: aigap models --country CHN --since 2025-01-01 --until 2025-12-31
     """
-    from aigap.api import models, selection_of
-    from aigap.output import frame_to_csv, frame_to_rich
+    from aigap.api.catalogue import models, selection_of
+    from aigap.present.output import frame_to_csv, frame_to_rich
 
     fmt = check_format(fmt)
     frame = models(country, org=org, since=since, until=until, open_weights=open_,

@@ -36,7 +36,7 @@ def arena_cmd(
     chat preference, not capability in general (docs/sources.md).
     Example: aigap arena --languages
     """
-    from aigap.evidence import arena_gap, arena_languages
+    from aigap.api.ratings import arena_gap, arena_languages
 
     fmt = check_format(fmt)
     if languages:
@@ -73,7 +73,7 @@ def leaderboard_cmd(
 
     Example: aigap leaderboard hf-open-llm --as-of 2024-06-26 --top 10 --by base
     """
-    from aigap.evidence import leaderboard
+    from aigap.api.ratings import leaderboard
 
     fmt = check_format(fmt)
     frame = leaderboard(board, as_of=as_of, official_only=official_only, top=top, by=by,
@@ -101,7 +101,7 @@ def indicators_cmd(
 
     Example: aigap indicators --id owid:private-investment -c USA -c CHN
     """
-    from aigap.evidence import indicators
+    from aigap.api.ratings import indicators
 
     fmt = check_format(fmt)
     frame = indicators(id_, country, home=state.home)

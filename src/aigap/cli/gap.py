@@ -29,7 +29,7 @@ Level = Annotated[float, typer.Option("--level", help="Interval level.")]
 def _print_table(frame: Any, title: str) -> None:
     from rich.console import Console
 
-    from aigap.output import frame_to_rich
+    from aigap.present.output import frame_to_rich
 
     Console().print(frame_to_rich(frame, title=title))
 
@@ -40,7 +40,7 @@ def emit_report(report: Any, fmt: str, title: str) -> bool:
     JSON is ``report.to_dict()``, CSV its summary table; for a table the headline sentence
     and the summary are printed and True is returned so the caller can add its extras.
     """
-    from aigap.output import frame_to_csv
+    from aigap.present.output import frame_to_csv
 
     if fmt == "json":
         echo_json(report.to_dict())
@@ -94,7 +94,7 @@ def lag_cmd(
     Example: aigap lag --leader USA --follower CHN --metric eci --as-of 2026-01-02
     --since 2023-01-01 --sensitivity
     """
-    from aigap.gap import lag
+    from aigap.api.capability import lag
 
     fmt = check_format(fmt)
     report = lag(leader, follower, metric, method=method, tau=tau, as_of=as_of, since=since,
@@ -132,7 +132,7 @@ def trend_cmd(
     "closing" only when the whole interval is below zero.
     Example: aigap trend --leader USA --follower CHN --metric eci --since 2023-01-01
     """
-    from aigap.gap import trend
+    from aigap.api.capability import trend
 
     fmt = check_format(fmt)
     report = trend(leader, follower, metric, tau=tau, as_of=as_of, since=since,
@@ -145,9 +145,9 @@ def trend_cmd(
 @app.command("metrics")
 def metrics_cmd(fmt: FormatOption = "table") -> None:
     """List the score metrics in the store with model counts and date ranges."""
-    from aigap.api import analysis_store
-    from aigap.output import frame_to_csv
-    from aigap.query import metrics
+    from aigap.api.context import analysis_store
+    from aigap.present.output import frame_to_csv
+    from aigap.store.frames import metrics
 
     fmt = check_format(fmt)
     with analysis_store(state.home) as st:

@@ -11,7 +11,7 @@ from aigap.cli.gap import AsOf, Attribution, _data_lines, _print_table, emit_rep
 
 
 def _emit(frame, fmt: str, title: str) -> None:  # type: ignore[no-untyped-def]
-    from aigap.output import frame_to_csv
+    from aigap.present.output import frame_to_csv
 
     sel = frame.attrs.get("selection")
     if fmt == "json":
@@ -43,7 +43,7 @@ def compute_cmd(
 
     Example: aigap compute --leader ROW --follower China --as-of 2025-01-22
     """
-    from aigap.infra import compute
+    from aigap.api.training import compute
 
     fmt = check_format(fmt)
     report = compute(leader, follower, as_of=as_of, top=top, since=since,
@@ -64,7 +64,7 @@ def top500_cmd(
 
     Example: aigap top500 --country USA --country CHN --since 2015-01-01
     """
-    from aigap.infra import top500
+    from aigap.api.infrastructure import top500
 
     fmt = check_format(fmt)
     _emit(top500(country, since, as_of=as_of, home=state.home), fmt, "TOP500 by country")
@@ -83,7 +83,7 @@ def clusters_cmd(
 
     Example: aigap clusters --date 2025-05-01
     """
-    from aigap.infra import clusters
+    from aigap.api.infrastructure import clusters
 
     fmt = check_format(fmt)
     frame = clusters(date, as_of=as_of, standard_only=not all_rows, home=state.home)
@@ -93,7 +93,7 @@ def clusters_cmd(
 @app.command("chips")
 def chips_cmd(fmt: FormatOption = "table") -> None:
     """Export-control chip variants (A800, H800, H20, Ascend) against their flagships."""
-    from aigap.infra import chips
+    from aigap.api.infrastructure import chips
 
     fmt = check_format(fmt)
     frame = chips(home=state.home)

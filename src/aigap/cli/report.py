@@ -39,8 +39,9 @@ def report_cmd(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from aigap.present.vega import vega_bundle
     from aigap.report.build import build_report
-    from aigap.report.html import export_charts, vega_bundle, write_report
+    from aigap.report.html import export_charts, write_report
 
     # Building the inline Vega bundle takes ~2 s in vl-convert (native code); start it now so
     # it overlaps with the analyses.
@@ -86,7 +87,7 @@ def serve_cmd(
     """
     import uvicorn
 
-    from aigap.api import ensure_starter
+    from aigap.api.context import ensure_starter
     from aigap.store import open_store
     from aigap.web.app import create_app
 

@@ -7,9 +7,7 @@ notice with the reason instead of failing the whole report.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,8 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aigap.analysis.common import num
+from aigap.api import Store
 from aigap.errors import AigapError
-from aigap.report.charts import (
+from aigap.present.charts import (
     Figure,
     compute_figure,
     evidence_figure,
@@ -29,15 +29,12 @@ from aigap.report.charts import (
     models_per_year_figure,
     share_figure,
 )
-from aigap.store import Store
 
 #: Metrics the report tries, in order; those not in the store are listed as missing.
 DEFAULT_METRICS = ("eci", "gpqa_diamond", "mmlu")
 #: Resamples per point of the lag-over-time band (the headline uses the full ``n_boot``).
 BAND_BOOT = 200
 EPOCH_CREDIT = "Epoch AI, CC BY 4.0"
-#: Bootstrap resamples per claim test in the report (the claims CLI uses its own default).
-CLAIMS_BOOT = 50
 
 Progress = Callable[[str], None]
 
@@ -90,88 +87,12 @@ def _failed(key: str, title: str, exc: Exception) -> Section:
         "please report it"))
 
 
-@contextmanager
-def _store(home: str | Path | None, store: Store | None) -> Iterator[Store]:
-    """The store to read: the caller's, else the data home's opened read-only (after giving
-    an empty store the starter data), so a worker process can read it at the same time."""
-    from aigap.api import analysis_store
-
-    if store is not None:
-        yield store
-        return
-    with analysis_store(home) as st:
-        path = st.path
-    with Store(path, read_only=True) as ro:
-        yield ro
-
-
-def _claims_worker(path: str, as_of: date | None) -> list[Any]:
-    """Evaluate two claims in three in a separate process (claims are the report's slowest
-    step; the report process evaluates the rest after its other sections)."""
-    with Store(path, read_only=True) as st:
-        return _claim_results(st, as_of, part=0)
-
-
-def _start_claims(st: Store, as_of: date | None) -> Any:
-    """A future for half of the claims' results, or None to evaluate all in this process."""
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    if not st.read_only or (os.cpu_count() or 1) < 2:
-        return None
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    future = pool.submit(_claims_worker, str(st.path), as_of)
-    pool.shutdown(wait=False)
-    return future
-
-
-def _all_claim_results(st: Store, as_of: date | None, future: Any) -> list[Any]:
-    """Claim results in registry order: half from the worker (if any), half from here."""
-    if future is None:
-        return _claim_results(st, as_of)
-    mine = _claim_results(st, as_of, part=1)
-    try:
-        theirs = future.result()
-    except AigapError:
-        raise
-    except Exception:  # the worker could not start (e.g. no importable __main__): do it here
-        theirs = _claim_results(st, as_of, part=0)
-    # Back into registry order: positions i % 3 != 2 came from the worker.
-    merged: list[Any] = []
-    it_theirs, it_mine = iter(theirs), iter(mine)
-    for i in range(len(theirs) + len(mine)):
-        merged.append(next(it_theirs) if i % 3 != 2 else next(it_mine))
-    return merged
-
-
-def _api(name: str) -> Callable[..., Any]:
-    """An API function from aigap.api, else aigap.infra (where compute/top500 live)."""
-    import importlib
-
-    for mod in ("aigap.api", "aigap.infra"):
-        try:
-            fn = getattr(importlib.import_module(mod), name, None)
-        except ImportError:
-            fn = None
-        if callable(fn):
-            return fn  # type: ignore[no-any-return]
-    raise ImportError(f"aigap.{name} is not available in this version")
-
-
-def _num(v: Any) -> float | None:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
-
-
 def build_report(
     leader: str = "USA",
     follower: str = "China",
     *,
     as_of: str | date | None = None,
+    since: str | date | None = None,
     metrics: tuple[str, ...] | list[str] | None = None,
     attribution: str = "inclusive",
     n_boot: int = 1000,
@@ -194,29 +115,29 @@ def build_report(
     Raises:
         QueryError: bad flags (unknown group, bad date); missing data only empties a section.
     """
-    from aigap.attribution.groups import resolve_group
-    from aigap.attribution.rules import check_rule
-    from aigap.query import metrics as store_metrics
-    from aigap.query import parse_date
+    from aigap.analysis.common import parse_date
+    from aigap.api import metrics as store_metrics
+    from aigap.api.catalogue import attribution_rule, group
+    from aigap.api.context import reading_store
 
     step = progress or _noop
-    d_as_of = parse_date(as_of, "--as-of")
-    rule = check_rule(attribution)
-    lead_g, foll_g = resolve_group(leader), resolve_group(follower)
+    d_as_of = parse_date(as_of, "as_of")
+    d_since = parse_date(since, "since")
+    rule = attribution_rule(attribution)
+    lead_g, foll_g = group(leader), group(follower)
     sections: list[Section] = []
     headline: list[dict[str, Any]] = []
     credits: list[str] = []
     warnings: list[str] = []
     starter = False
-    with _store(home, store) as st:
-        claims_future = _start_claims(st, d_as_of)
-        known = set(store_metrics(st)["metric"])
+    with reading_store(home, store) as st:
+        known = set(store_metrics(store=st)["metric"])
         wanted = list(metrics) if metrics else [m for m in DEFAULT_METRICS if m in known]
         for metric in wanted:
             step(f"Lag on {metric}")
             try:
                 sec, row, extra = _metric_section(st, metric, leader, follower, d_as_of,
-                                                  rule, n_boot, seed, level)
+                                                  rule, n_boot, seed, level, d_since)
             except Exception as exc:  # a bug must not take the whole report down
                 sec, row, extra = _failed(f"lag-{metric}", f"Capability lag on {metric}",
                                           exc), None, {}
@@ -241,7 +162,7 @@ def build_report(
             ("Models per year", "models", "Models per year",
              lambda: _models_section(st, lead_g, foll_g, d_as_of, rule)),
             ("Claims", "claims", "Claims checked",
-             lambda: _claims_section(st, d_as_of, claims_future)),
+             lambda: _claims_section(st, d_as_of)),
             ("Sources", "sources", "Data sources, vintages and licences",
              lambda: _sources_section(st)),
         ]
@@ -281,66 +202,31 @@ def _arrows(series: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["date", "start", "value", "months"])
 
 
-def _band(lead: pd.DataFrame, foll: pd.DataFrame, series: pd.DataFrame, rep: Any,
-          seed: int, level: float) -> pd.DataFrame:
-    """The lag on dates every six months (and the end) with bootstrap intervals.
-
-    Each point bootstraps the models released by that date (``end=date``), so the band is
-    the uncertainty of the as-of lag, not of a smoothed curve.
-    """
-    from aigap.analysis.uncertainty import bootstrap_lag
-
-    start, end = pd.Timestamp(series["date"].iloc[0]), pd.Timestamp(series["date"].iloc[-1])
-    days = [*pd.date_range(start + pd.Timedelta(days=30), end, freq="6MS"), end]
-    rows = []
-    rng = np.random.default_rng(seed)
-    for d in dict.fromkeys(days):
-        try:
-            b = bootstrap_lag(lead[lead["date"] <= d], foll[foll["date"] <= d], tau=rep.tau,
-                              end=d, drop_first=rep.request.drop_first, n=BAND_BOOT,
-                              rng=rng, level=level)
-        except AigapError:
-            continue
-        rows.append({"date": d, "estimate": b.estimates["lag_end"],
-                     "lower": b.lower["lag_end"], "upper": b.upper["lag_end"]})
-    return pd.DataFrame(rows, columns=["date", "estimate", "lower", "upper"])
-
-
 def _metric_section(
     st: Store, metric: str, leader: str, follower: str, as_of: date | None, rule: str,
-    n_boot: int, seed: int, level: float,
+    n_boot: int, seed: int, level: float, since: date | None = None,
 ) -> tuple[Section, dict[str, Any] | None, dict[str, Any]]:
-    from aigap.analysis.trend import gap_trend
-    from aigap.attribution.groups import resolve_group
-    from aigap.gap import TrendReport, group_frame, lag
-    from aigap.query import load_scores
+    from aigap.api import lag, trend
 
     sec = Section(f"lag-{metric}", f"Capability lag on {metric_name(metric)}")
     try:
-        rep = lag(leader, follower, metric, as_of=as_of, attribution=rule, bootstrap=n_boot,
-                  seed=seed, level=level, sensitivity=True, store=st)
+        rep = lag(leader, follower, metric, as_of=as_of, since=since, attribution=rule,
+                  bootstrap=n_boot, seed=seed, level=level, sensitivity=True, store=st)
     except AigapError as exc:
         sec.unavailable = str(exc)
         return sec, None, {}
     lt: Any
     try:
-        lt = gap_trend(rep.series, column="lag_months", level=level)
-        gt = gap_trend(rep.series, column="gap", level=level)
-        tr: Any = TrendReport(rep, lt, gt)
+        tr: Any = trend(leader, follower, metric, as_of=as_of, since=since, attribution=rule,
+                        level=level, store=st)
+        lt = tr.lag_trend
     except AigapError as exc:
         lt = tr = None
         trend_error = str(exc)
-    scores, _ = load_scores(st, metric, as_of=as_of)
-    r = "inclusive" if rule == "fractional" else rule
-    lead = group_frame(scores, resolve_group(leader), r)
-    foll = group_frame(scores, resolve_group(follower), r)
     L, F = rep.leader_label, rep.follower_label
-    points = pd.concat([lead.assign(group=L), foll.assign(group=F)], ignore_index=True)
+    charts = rep.frames()
+    points, recs = charts["points"], charts["records"]
     res = rep.result
-    names = dict(zip(points["model"], points["name"], strict=False))
-    recs = pd.concat([res.leader_records.assign(group=L), res.follower_records.assign(group=F)],
-                     ignore_index=True)
-    recs["name"] = recs["model"].map(names).fillna(recs["model"])
     end = pd.Timestamp(rep.series["date"].iloc[-1])
     summ = rep.summary.set_index("statistic")
     h = rep.headline
@@ -354,7 +240,7 @@ def _metric_section(
         points[["group", "name", "date", "value"]], recs[["group", "name", "date", "value"]],
         leader=L, follower=F, metric=metric, end=end, arrows=arrows, finding=finding,
         source=source, unit=rep.scale or "score"))
-    band = _band(lead, foll, rep.series, rep, seed, level)
+    band = rep.over_time(n=BAND_BOOT)
     verdict_text = ("No clear trend in the lag" if lt and lt.verdict == "no clear trend"
                     else f"The lag is {lt.verdict}" if lt else "")
     trend_finding = (f"{verdict_text}: {lt.slope:+.1f} months per year "
@@ -376,12 +262,12 @@ def _metric_section(
         sec.tables.append(("Sensitivity: point estimates by tolerance tau, first-record rule "
                            "and attribution rule", sens))
     row = {
-        "metric": metric, "lag_mean": _num(h["estimate"]), "lag_lower": _num(h["lower"]),
-        "lag_upper": _num(h["upper"]), "lag_end": _num(end_row["estimate"]),
-        "lag_end_lower": _num(end_row["lower"]), "lag_end_upper": _num(end_row["upper"]),
-        "slope": _num(lt.slope) if lt else None,
-        "slope_lower": _num(lt.lower) if lt else None,
-        "slope_upper": _num(lt.upper) if lt else None,
+        "metric": metric, "lag_mean": num(h["estimate"]), "lag_lower": num(h["lower"]),
+        "lag_upper": num(h["upper"]), "lag_end": num(end_row["estimate"]),
+        "lag_end_lower": num(end_row["lower"]), "lag_end_upper": num(end_row["upper"]),
+        "slope": num(lt.slope) if lt else None,
+        "slope_lower": num(lt.lower) if lt else None,
+        "slope_upper": num(lt.upper) if lt else None,
         "verdict": lt.verdict if lt else "not tested",
         "window_start": res.summary["lag_window"].get("start"),
         "end": end, "tau": rep.tau, "n_models": rep.n_models,
@@ -392,7 +278,7 @@ def _metric_section(
 
 
 def _m(v: Any) -> str:
-    f = _num(v)
+    f = num(v)
     return "?" if f is None else f"{f:.1f}"
 
 
@@ -410,7 +296,9 @@ def _compute_section(st: Store, leader: str, follower: str, as_of: date | None, 
                      n_boot: int, seed: int, level: float) -> Section:
     sec = Section("compute", "Training compute")
     try:
-        rep = _api("compute")(leader, follower, as_of=as_of, attribution=rule,
+        from aigap.api import compute
+
+        rep = compute(leader, follower, as_of=as_of, attribution=rule,
                               n_boot=n_boot, seed=seed, level=level, store=st)
     except (AigapError, ImportError) as exc:
         sec.unavailable = str(exc)
@@ -453,7 +341,9 @@ def _by_group(frame: pd.DataFrame, lead_g: Any, foll_g: Any, value: str) -> pd.D
 def _top500_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None) -> Section:
     sec = Section("top500", "TOP500 supercomputers")
     try:
-        frame = _api("top500")(store=st, as_of=as_of)
+        from aigap.api import top500
+
+        frame = top500(store=st, as_of=as_of)
     except (AigapError, ImportError) as exc:
         sec.unavailable = str(exc)
         return sec
@@ -486,7 +376,9 @@ def _latest_shares(shares: pd.DataFrame, x: str, y: str, lead_g: Any, foll_g: An
 def _clusters_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None) -> Section:
     sec = Section("clusters", "AI supercomputers")
     try:
-        frame = _api("clusters")(store=st, as_of=as_of)
+        from aigap.api import clusters
+
+        frame = clusters(store=st, as_of=as_of)
     except (AigapError, ImportError) as exc:
         sec.unavailable = str(exc)
         return sec
@@ -505,24 +397,26 @@ def _clusters_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None) -
 
 def _models_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
                     rule: str) -> Section:
+    from aigap.api import models
+
     sec = Section("models", "Models per year")
     try:
-        frame = _api("models")(as_of=as_of, store=st)
-    except (AigapError, ImportError) as exc:
+        frame = models(as_of=as_of, store=st)
+        parts = {g.name: models(g.name, attribution=rule, as_of=as_of, store=st)
+                 for g in (lead_g, foll_g)}
+    except AigapError as exc:
         sec.unavailable = str(exc)
         return sec
     frame = frame[frame["release_date"].notna()]
     if frame.empty:
         sec.unavailable = "no models with a release date in the store"
         return sec
-    from aigap.attribution.rules import membership
-
-    years = pd.to_datetime(frame["release_date"]).dt.year
     rows = []
-    for g in (lead_g, foll_g):
-        w = membership(frame, g, rule).to_numpy(dtype="float64")
-        rows.append(pd.DataFrame({"year": years, "models": w}).groupby(
-            "year", as_index=False)["models"].sum().assign(country=g.name))
+    for name, part in parts.items():
+        part = part[part["release_date"].notna()]
+        years = pd.to_datetime(part["release_date"]).dt.year
+        rows.append(pd.DataFrame({"year": years, "models": part["weight"].astype(float)})
+                    .groupby("year", as_index=False)["models"].sum().assign(country=name))
     counts = pd.concat(rows, ignore_index=True)
     counts = counts[counts["year"] >= max(2015, int(counts["year"].min()))]
     # The newest release in the catalogue ends its coverage: a year it does not reach to
@@ -553,23 +447,12 @@ def _models_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
 # -- claims and sources --------------------------------------------------------------------
 
 
-def _claim_results(st: Store, as_of: date | None = None, part: int | None = None
-                   ) -> list[Any]:
-    """Evaluate the shipped claims registry (ImportError when the registry is missing).
-
-    ``part`` 0 or 1 evaluates two claims in three or the remaining third, for two processes.
-    """
+def _claim_results(st: Store, as_of: date | None = None) -> list[Any]:
+    """Evaluate the shipped claims registry with the CLI's settings (ImportError when the
+    registry is missing); lags shared with the other sections come from the store's memo."""
     from aigap.claims import evaluate_claims, load_claims
-    from aigap.claims.evaluate import Options
 
-    claims = load_claims()
-    if part is not None:
-        # The worker starts at once while this process first builds the other sections,
-        # so it takes two claims in three (part 0) and this process the third (part 1).
-        claims = [c for i, c in enumerate(claims) if (i % 3 != 2) == (part == 0)]
-    # The claims' own bootstrap dominates report time; a smaller one keeps it interactive.
-    return list(evaluate_claims(claims, store=st, as_of=as_of,
-                                options=Options(bootstrap=CLAIMS_BOOT)))
+    return list(evaluate_claims(load_claims(), store=st, as_of=as_of))
 
 
 def _evidence_rows(result: Any) -> pd.DataFrame:
@@ -586,10 +469,10 @@ def _evidence_rows(result: Any) -> pd.DataFrame:
                                        "unit", "verdict", "explanation"])
 
 
-def _claims_section(st: Store, as_of: date | None = None, future: Any = None) -> Section:
+def _claims_section(st: Store, as_of: date | None = None) -> Section:
     sec = Section("claims", "Claims checked")
     try:
-        results = _all_claim_results(st, as_of, future)
+        results = _claim_results(st, as_of)
     except (AigapError, ImportError) as exc:
         sec.unavailable = f"claims are not available: {exc}"
         return sec
@@ -619,23 +502,15 @@ def _claims_section(st: Store, as_of: date | None = None, future: Any = None) ->
 
 
 def _sources_section(st: Store) -> Section:
-    from aigap.sources.base import all_sources
+    from aigap.api import sources
 
     sec = Section("sources", "Data sources, vintages and licences")
-    stored = st.summary()
-    rows = []
-    for src in all_sources():
-        mine = stored[stored["source"] == src.name]
-        if mine.empty:
-            continue
-        newest = mine["data_as_of"].dropna()
-        rows.append({"source": src.name, "publisher": src.publisher, "title": src.title,
-                     "url": src.homepage, "licence": src.licence, "credit": src.credit,
-                     "datasets": len(mine), "vintages": int(mine["vintages"].sum()),
-                     "rows": int(mine["rows"].fillna(0).sum()),
-                     "data as of": newest.max() if len(newest) else None})
-    if not rows:
+    table = sources(store=st)
+    table = table[table["vintages"] > 0]
+    if table.empty:
         sec.unavailable = "no data imported"
         return sec
-    sec.tables.append(("Sources used", pd.DataFrame(rows)))
+    sec.tables.append(("Sources used", table[[
+        "source", "publisher", "title", "url", "licence", "credit", "datasets", "vintages",
+        "rows", "newest_data"]].rename(columns={"newest_data": "data as of"})))
     return sec

@@ -10,15 +10,15 @@ from __future__ import annotations
 import html
 import json
 import math
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from aigap.present.charts import Figure
+from aigap.present.vega import vega_bundle, vega_lite_version
 from aigap.report.build import ReportData, Section
-from aigap.report.charts import Figure
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
        "style-src 'unsafe-inline'; img-src data:; font-src data:")
@@ -32,23 +32,6 @@ ABBREVIATIONS = {
     "FLOP": "floating-point operations",
     "tau": "tolerance: a follower within tau points of the leader counts as caught up",
 }
-
-
-def _vl_version() -> str | None:
-    """The Vega-Lite version Altair writes (e.g. "6.4"), if vl-convert bundles it."""
-    import altair as alt
-    import vl_convert as vlc
-
-    v = ".".join(str(alt.SCHEMA_VERSION).lstrip("v").split(".")[:2])
-    return v if v in vlc.get_vegalite_versions() else None
-
-
-@lru_cache(maxsize=1)
-def vega_bundle() -> str:
-    """The inline JavaScript bundle with vega, vega-lite and vega-embed (cached per process)."""
-    import vl_convert as vlc
-
-    return str(vlc.javascript_bundle(None, vl_version=_vl_version()))  # type: ignore[arg-type]
 
 
 def _asset(name: str) -> str:
@@ -125,7 +108,7 @@ def _fmt(v: Any) -> str:
 
 def headline_html(data: ReportData) -> str:
     """The headline box: months behind per metric with intervals, and the trend."""
-    from aigap.gap import metric_label
+    from aigap.present.labels import metric_label
 
     lvl = int(data.level * 100)
     if not data.headline:
@@ -237,7 +220,7 @@ def export_charts(figures: list[Figure], directory: str | Path, *, scale: float 
 
     out_dir = Path(directory)
     out_dir.mkdir(parents=True, exist_ok=True)
-    version = _vl_version()
+    version = vega_lite_version()
     written = []
     for fig in figures:
         spec = fig.spec()

@@ -27,7 +27,6 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from aigap.analysis.leaderboard import leaderboard_ranking as leaderboard_ranking
 from aigap.errors import SchemaError
 from aigap.sources.base import ParsedDataset, Source, SourceFile, register
 from aigap.sources.readers import find_column, max_date, model_key, read_csv, to_numbers

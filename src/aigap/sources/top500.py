@@ -493,18 +493,17 @@ def parse_systems(file: SourceFile) -> tuple[pd.DataFrame, date, Counter[str]]:
 
 
 def parse(file: SourceFile) -> list[ParsedDataset]:
-    """Parse one TOP500 list file into its ``system`` rows and per-country indicators."""
-    from aigap.analysis.top500 import indicators
+    """Parse one TOP500 list file into its ``system`` rows (the per-country indicators are
+    derived from them when stored: :mod:`aigap.store.derive`)."""
     from aigap.schema import conform
 
     systems, edition, skipped = parse_systems(file)
     system = conform("system", systems, file=file.name)
-    indicator = conform("indicator", indicators(system), file=file.name)
     return [ParsedDataset(
         source=SOURCE,
         dataset=f"top500_{edition:%Y%m}",
         file=file,
-        frames={"system": system, "indicator": indicator},
+        frames={"system": system},
         data_as_of=edition,
         skipped=skipped,
     )]

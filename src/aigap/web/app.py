@@ -6,7 +6,7 @@
 Endpoints (GET; query parameters mirror the CLI flags, e.g. ``as_of`` for ``--as-of``):
 ``/api/sources``, ``/api/metrics``, ``/api/models``, ``/api/lag``, ``/api/trend``,
 ``/api/compute``, ``/api/claims``; ``/`` is the dashboard. A bad parameter gets HTTP 400
-and ``{"error": "<the CLI's one-line message>"}``. The store is opened read-only and every
+and ``{"error": "<one line naming the parameter>"}``. The store is opened read-only and every
 answer is cached (LRU, keyed by the query), so repeated calls cost a dictionary lookup.
 """
 
@@ -23,51 +23,30 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from aigap.api import Store
 from aigap.errors import AigapError
-from aigap.store import Store
 
 CACHE_SIZE = 256
-#: Bootstrap resamples used by the dashboard unless the query asks for more.
-API_BOOTSTRAP = 200
+#: Bootstrap resamples: the same default as the CLI and the Python API, so every door gives
+#: the same interval for the same question.
+DEFAULT_BOOTSTRAP = 1000
 
 
 def _static(name: str) -> str:
     return resources.files("aigap.web").joinpath("static", name).read_text(encoding="utf-8")
 
 
-def _flag(loc: tuple[Any, ...] | list[Any]) -> str:
-    name = str(loc[-1]) if loc else "parameter"
-    return "--" + name.replace("_", "-")
+def _parameter(loc: tuple[Any, ...] | list[Any]) -> str:
+    """The query parameter a validation error is about (named as in the JSON API)."""
+    return str(loc[-1]) if loc else "parameter"
 
 
 def _json(obj: Any) -> bytes:
     import json
 
-    from aigap.output import jsonable
+    from aigap.present.output import jsonable
 
     return json.dumps(jsonable(obj), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _lag_points(st: Store, metric: str, leader: str, follower: str, as_of: str | None,
-                attribution: str) -> list[dict[str, Any]]:
-    """Every scored model of both groups (group, name, date, value) for the frontier chart."""
-    import pandas as pd
-
-    from aigap.attribution.groups import resolve_group
-    from aigap.gap import group_frame
-    from aigap.query import load_scores, parse_date
-
-    rule = "inclusive" if attribution == "fractional" else attribution
-    scores, _ = load_scores(st, metric, as_of=parse_date(as_of, "--as-of"))
-    parts = []
-    for text in (leader, follower):
-        g = resolve_group(text)
-        f = group_frame(scores, g, rule)[["name", "date", "value"]]
-        parts.append(f.assign(group=g.name))
-    out = pd.concat(parts, ignore_index=True)
-    out["date"] = out["date"].dt.strftime("%Y-%m-%d")
-    records = [{str(k): v for k, v in r.items()} for r in out.to_dict(orient="records")]
-    return records
 
 
 def create_app(home: str | Path | None = None, *, store: Store | None = None) -> FastAPI:
@@ -96,7 +75,7 @@ def create_app(home: str | Path | None = None, *, store: Store | None = None) ->
     async def _bad_param(_: Request, exc: RequestValidationError) -> JSONResponse:
         err = exc.errors()[0] if exc.errors() else {}
         got = err.get("input")
-        msg = f"{_flag(err.get('loc', ()))}: {err.get('msg', 'invalid value')}"
+        msg = f"{_parameter(err.get('loc', ()))}: {err.get('msg', 'invalid value')}"
         if got is not None and not isinstance(got, dict):
             msg += f", got {got!r}"
         return JSONResponse({"error": msg}, status_code=400)
@@ -135,7 +114,8 @@ def create_app(home: str | Path | None = None, *, store: Store | None = None) ->
     def api_lag(leader: str = "USA", follower: str = "China", metric: str = "eci",
                 method: str = "daily", tau: float | None = None, as_of: str | None = None,
                 since: str | None = None, attribution: str = "inclusive",
-                drop_first: bool = True, bootstrap: int = Query(API_BOOTSTRAP, ge=0, le=10000),
+                drop_first: bool = True,
+                bootstrap: int = Query(DEFAULT_BOOTSTRAP, ge=0, le=10000),
                 seed: int = 0, level: float = 0.9, sensitivity: bool = False) -> Response:
         """The lag (as ``aigap lag --format json``) plus ``points`` for the frontier chart."""
         return answer("lag", leader=leader, follower=follower, metric=metric, method=method,
@@ -154,9 +134,10 @@ def create_app(home: str | Path | None = None, *, store: Store | None = None) ->
                       drop_first=drop_first, level=level)
 
     @app.get("/api/compute")
-    def api_compute(leader: str = "USA", follower: str = "China", as_of: str | None = None,
+    def api_compute(leader: str = "ROW", follower: str = "China", as_of: str | None = None,
                     top: int = 10, since: str = "2018-01-01", attribution: str = "inclusive",
-                    n_boot: int = Query(200, ge=0, le=10000), seed: int = 0) -> Response:
+                    n_boot: int = Query(DEFAULT_BOOTSTRAP, ge=0, le=10000),
+                    seed: int = 0) -> Response:
         """Training-compute trends and the compute lag, plus points and fitted lines."""
         return answer("compute", leader=leader, follower=follower, as_of=as_of, top=top,
                       since=since, attribution=attribution, n_boot=n_boot, seed=seed)
@@ -172,7 +153,7 @@ def create_app(home: str | Path | None = None, *, store: Store | None = None) ->
 
     @app.get("/static/vega.js")
     def vega_js() -> Response:
-        from aigap.report.html import vega_bundle
+        from aigap.present.vega import vega_bundle
 
         return Response(vega_bundle(), media_type="text/javascript",
                         headers={"Cache-Control": "max-age=86400"})
@@ -193,53 +174,43 @@ def create_app(home: str | Path | None = None, *, store: Store | None = None) ->
 
 
 def _sources(st: Store) -> dict[str, Any]:
-    from aigap.sources.base import all_sources
+    from aigap.api import sources
 
-    stored = st.summary()
-    rows = []
-    for src in all_sources():
-        mine = stored[stored["source"] == src.name]
-        rows.append({"source": src.name, "publisher": src.publisher, "title": src.title,
-                     "url": src.urls[0] if src.urls else src.homepage,
-                     "licence": src.licence, "credit": src.credit,
-                     "vintages": int(mine["vintages"].sum()) if len(mine) else 0,
-                     "rows": int(mine["rows"].fillna(0).sum()) if len(mine) else 0,
-                     "newest_data": mine["data_as_of"].dropna().max() if len(mine) else None})
-    return {"sources": rows, "datasets": stored}
+    table = sources(store=st)
+    return {"sources": table, "datasets": table.attrs["datasets"]}
 
 
 def _metrics(st: Store) -> dict[str, Any]:
-    from aigap.query import metrics
+    from aigap.api import metrics
 
-    return {"metrics": metrics(st)}
+    return {"metrics": metrics(store=st)}
 
 
 def _models(st: Store, **kw: Any) -> dict[str, Any]:
-    from aigap.api import models, selection_of
+    from aigap.api import models
 
     frame = models(kw["country"], org=kw["org"], since=kw["since"], until=kw["until"],
                    open_weights=kw["open"], attribution=kw["attribution"], as_of=kw["as_of"],
                    store=st)
-    sel = selection_of(frame)
+    sel = frame.attrs.get("selection")
     return {"n_models": len(frame), "data": sel.to_dict() if sel else None,
             "attribution": frame.attrs.get("attribution"), "models": frame}
 
 
 def _lag(st: Store, **kw: Any) -> dict[str, Any]:
-    from aigap.gap import lag
+    from aigap.api import lag
 
     rep = lag(kw["leader"], kw["follower"], kw["metric"], method=kw["method"], tau=kw["tau"],
               as_of=kw["as_of"], since=kw["since"], attribution=kw["attribution"],
               drop_first=kw["drop_first"], bootstrap=kw["bootstrap"], seed=kw["seed"],
               level=kw["level"], sensitivity=kw["sensitivity"], store=st)
     out = rep.to_dict()
-    out["points"] = _lag_points(st, kw["metric"], kw["leader"], kw["follower"], kw["as_of"],
-                                kw["attribution"])
+    out["points"] = rep.frames()["points"][["group", "name", "date", "value"]]
     return out
 
 
 def _trend(st: Store, **kw: Any) -> dict[str, Any]:
-    from aigap.gap import trend
+    from aigap.api import trend
 
     out: dict[str, Any] = trend(kw["leader"], kw["follower"], kw["metric"], tau=kw["tau"],
                                 as_of=kw["as_of"], since=kw["since"],
@@ -249,29 +220,28 @@ def _trend(st: Store, **kw: Any) -> dict[str, Any]:
 
 
 def _compute(st: Store, **kw: Any) -> dict[str, Any]:
-    from aigap.report.build import _api
+    from aigap.api import compute
 
-    rep = _api("compute")(kw["leader"], kw["follower"], as_of=kw["as_of"], top=kw["top"],
-                          since=kw["since"], attribution=kw["attribution"],
-                          n_boot=kw["n_boot"], seed=kw["seed"], store=st)
+    rep = compute(kw["leader"], kw["follower"], as_of=kw["as_of"], top=kw["top"],
+                  since=kw["since"], attribution=kw["attribution"], n_boot=kw["n_boot"],
+                  seed=kw["seed"], store=st)
     out: dict[str, Any] = rep.to_dict()
-    cols = ["name", "release_date", "training_compute_flop"]
-    out["points"] = [{**r, "group": t.label} for t in (rep.leader_trend, rep.follower_trend)
-                     for r in t.points[cols].to_dict(orient="records")]
-    out["lines"] = [{**r, "group": t.label} for t in (rep.leader_trend, rep.follower_trend)
-                    for r in t.line().to_dict(orient="records")]
+    charts = rep.frames()
+    out["points"] = charts["points"]
+    out["lines"] = charts["lines"]
     return out
 
 
 def _claims(st: Store) -> dict[str, Any]:
-    from aigap.report.build import _claim_results
+    from aigap.claims import evaluate_claims, load_claims
 
     try:
-        results = _claim_results(st)
+        claims = load_claims()
     except ImportError as exc:
         return {"available": False, "reason": f"claims are not available: {exc}",
                 "claims": []}
-    return {"available": True, "claims": [r.to_dict() for r in results]}
+    return {"available": True,
+            "claims": [r.to_dict() for r in evaluate_claims(claims, store=st)]}
 
 
 HANDLERS: dict[str, Callable[..., Any]] = {

@@ -18,9 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aigap.analysis.common import fmt, iso_date, jsonable, num, parse_date
+from aigap.api.context import analysis_store, credits_for
+from aigap.attribution.rules import group_scores, lag_rule
 from aigap.errors import QueryError
-from aigap.query import Selection, load_scores, parse_date
+from aigap.present.labels import metric_label, scale_unit
 from aigap.store import Store
+from aigap.store.frames import Selection, load_scores
 
 METHODS = ("daily", "matched", "vertical")
 DEFAULT_LEVEL = 0.9
@@ -49,50 +53,9 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-#: Reader-facing names of common metrics (sentences, chart titles).
-METRIC_NAMES = {
-    "eci": "ECI (Epoch Capabilities Index)",
-    "gpqa_diamond": "GPQA Diamond",
-    "mmlu": "MMLU",
-    "math_level_5": "MATH Level 5",
-    "frontiermath": "FrontierMath",
-    "swe_bench_verified": "SWE-bench Verified",
-    "arena_text": "LMArena text rating",
-    "hf_open_llm_v2_avg": "Open LLM Leaderboard v2 average",
-}
-
-#: Unit of score points per scale.
-SCALE_UNITS = {"fraction": "score (0-1)", "percent": "percentage points", "index": "points",
-               "points": "points", "rating": "rating points"}
-
-
-def metric_label(metric: str) -> str:
-    """A reader-facing name for a metric id (the id itself when unknown)."""
-    if metric.startswith("arena_text:"):
-        return f"LMArena rating ({metric.split(':', 1)[1]} prompts)"
-    return METRIC_NAMES.get(metric, metric)
-
-
 def default_tau(scale: str | None) -> float:
     """One point on the metric's scale: 0.01 for 0-1 fractions, else 1 (ECI, %, ratings)."""
     return 0.01 if scale == "fraction" else 1.0
-
-
-def group_frame(scores: pd.DataFrame, group: Any, rule: str) -> pd.DataFrame:
-    """The analysis frame (model, date, value, lower, upper, stderr, ...) of one group."""
-    from aigap.attribution.rules import membership
-
-    weight = membership(scores, group, rule)
-    part = scores.loc[weight.to_numpy() > 0]
-    return pd.DataFrame({
-        "model": part["model_key"].to_numpy(),
-        "name": part["model_name"].fillna(part["model_key"]).to_numpy(),
-        "date": pd.to_datetime(part["release_date"]).to_numpy(),
-        "value": part["value"].astype("float64").to_numpy(),
-        "lower": part["lower"].astype("float64").to_numpy(),
-        "upper": part["upper"].astype("float64").to_numpy(),
-        "stderr": part["stderr"].astype("float64").to_numpy(),
-    })
 
 
 @dataclass
@@ -138,17 +101,17 @@ def make_request(
     from aigap.attribution.rules import check_rule
 
     if method not in METHODS:
-        raise QueryError(f"--method: expected one of {', '.join(METHODS)}, got {method!r}")
+        raise QueryError(f"method: expected one of {', '.join(METHODS)}, got {method!r}")
     if tau is not None and (not math.isfinite(tau) or tau < 0):
-        raise QueryError(f"--tau: expected a number >= 0, got {tau!r}")
+        raise QueryError(f"tau: expected a number >= 0, got {tau!r}")
     if bootstrap < 0:
-        raise QueryError(f"--bootstrap: expected a number of resamples >= 0, got {bootstrap}")
+        raise QueryError(f"bootstrap: expected a number of resamples >= 0, got {bootstrap}")
     if not 0 < level < 1:
-        raise QueryError(f"--level: expected a number between 0 and 1, got {level}")
-    d_as_of = parse_date(as_of, "--as-of")
-    d_since = parse_date(since, "--since")
+        raise QueryError(f"level: expected a number between 0 and 1, got {level}")
+    d_as_of = parse_date(as_of, "as_of")
+    d_since = parse_date(since, "since")
     if d_as_of and d_since and d_since > d_as_of:
-        raise QueryError(f"--since {d_since} is after --as-of {d_as_of}")
+        raise QueryError(f"since {d_since} is after as_of {d_as_of}")
     return GapRequest(leader, follower, metric, method, tau, d_as_of, d_since,
                       check_rule(attribution), drop_first, int(bootstrap), int(seed),
                       float(level))
@@ -181,6 +144,64 @@ class LagReport:
     n_models: dict[str, int]
     sensitivity: pd.DataFrame | None = None
     credits: list[str] = field(default_factory=list)
+    leader_frame: pd.DataFrame | None = None
+    follower_frame: pd.DataFrame | None = None
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        """The validated request (the ``inputs`` object of the JSON)."""
+        return {**self.request.to_dict(), "tau": self.tau, "scale": self.scale,
+                "leader_group": self.leader_label, "follower_group": self.follower_label}
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The data used: as-of date, vintages, warnings and credits."""
+        return {**self.selection.to_dict(), "credits": self.credits}
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The frames charts need: every scored model of both groups (``points``), their
+        frontier records (``records``) and the daily ``series``."""
+        empty = pd.DataFrame(columns=["model", "name", "date", "value"])
+        lead = self.leader_frame if self.leader_frame is not None else empty
+        foll = self.follower_frame if self.follower_frame is not None else empty
+        points = pd.concat([lead.assign(group=self.leader_label),
+                            foll.assign(group=self.follower_label)], ignore_index=True)
+        names = dict(zip(points["model"], points["name"], strict=False))
+        res = self.result
+        recs = pd.concat([res.leader_records.assign(group=self.leader_label),
+                          res.follower_records.assign(group=self.follower_label)],
+                         ignore_index=True)
+        recs["name"] = recs["model"].map(names).fillna(recs["model"])
+        return {"points": points[["group", "model", "name", "date", "value"]],
+                "records": recs[["group", "model", "name", "date", "value"]],
+                "series": self.series}
+
+    def over_time(self, *, n: int = 200, every: str = "6MS") -> pd.DataFrame:
+        """The end-date lag as measured on dates every six months (and the end date), with
+        bootstrap intervals: each point resamples only the models released by that date, so
+        the band is the uncertainty of the as-of lag, not of a smoothed curve."""
+        from aigap.analysis.uncertainty import bootstrap_lag
+        from aigap.errors import AigapError
+
+        series = self.series
+        lead, foll = self.leader_frame, self.follower_frame
+        cols = ["date", "estimate", "lower", "upper"]
+        if lead is None or foll is None or series.empty:
+            return pd.DataFrame(columns=cols)
+        start, end = pd.Timestamp(series["date"].iloc[0]), pd.Timestamp(series["date"].iloc[-1])
+        days = [*pd.date_range(start + pd.Timedelta(days=30), end, freq=every), end]
+        rng = np.random.default_rng(self.request.seed)
+        rows = []
+        for d in dict.fromkeys(days):
+            try:
+                b = bootstrap_lag(lead[lead["date"] <= d], foll[foll["date"] <= d],
+                                  tau=self.tau, end=d, drop_first=self.request.drop_first,
+                                  n=n, rng=rng, level=self.request.level)
+            except AigapError:
+                continue
+            rows.append({"date": d, "estimate": b.estimates["lag_end"],
+                         "lower": b.lower["lag_end"], "upper": b.upper["lag_end"]})
+        return pd.DataFrame(rows, columns=cols)
 
     @property
     def series(self) -> pd.DataFrame:
@@ -195,7 +216,7 @@ class LagReport:
         for key, value in est.items():
             label, unit = LABELS.get(key, (key, ""))
             if unit == "points":
-                unit = SCALE_UNITS.get(self.scale or "", "points")
+                unit = scale_unit(self.scale)
             lo = hi = math.nan
             if self.intervals is not None and key in self.intervals.estimates:
                 lo, hi = self.intervals.lower[key], self.intervals.upper[key]
@@ -226,8 +247,8 @@ class LagReport:
         """The headline figure for the chosen method, with its interval."""
         key, unit = HEADLINE[self.request.method]
         row = self.summary.set_index("statistic").loc[key]
-        return {"statistic": key, "estimate": _num(row["estimate"]),
-                "lower": _num(row["lower"]), "upper": _num(row["upper"]), "unit": unit}
+        return {"statistic": key, "estimate": num(row["estimate"]),
+                "lower": num(row["lower"]), "upper": num(row["upper"]), "unit": unit}
 
     def sentence(self) -> str:
         """One plain-language sentence stating the headline and how it was computed."""
@@ -245,17 +266,16 @@ class LagReport:
         return (f"On {metric_label(r.metric)}, {self.follower_label} {what} "
                 f"{self.leader_label} by "
                 f"{h['estimate']:.1f} {h['unit']}{interval} on average from "
-                f"{_d(start)} to {_d(end)} ({r.attribution} attribution, tau {self.tau:g}).")
+                f"{iso_date(start)} to {iso_date(end)} ({r.attribution} attribution, "
+                f"tau {self.tau:g}).")
 
     def to_dict(self, *, include_series: bool = True) -> dict[str, Any]:
         """Stable JSON-ready output (see docs/json.md)."""
         res = self.result.to_dict(include_series=include_series)
         out: dict[str, Any] = {
             "kind": "lag",
-            "inputs": {**self.request.to_dict(), "tau": self.tau, "scale": self.scale,
-                       "leader_group": self.leader_label,
-                       "follower_group": self.follower_label},
-            "data": {**self.selection.to_dict(), "credits": self.credits},
+            "inputs": self.inputs,
+            "data": self.data,
             "n_models": self.n_models,
             "headline": self.headline,
             "sentence": self.sentence(),
@@ -273,8 +293,8 @@ class LagReport:
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><td>{html.escape(str(r.description))}</td><td>{_fmt(r.estimate)}</td>"
-            f"<td>{_fmt(r.lower)}–{_fmt(r.upper)}</td><td>{html.escape(str(r.unit))}</td></tr>"
+            f"<tr><td>{html.escape(str(r.description))}</td><td>{fmt(r.estimate)}</td>"
+            f"<td>{fmt(r.lower)}–{fmt(r.upper)}</td><td>{html.escape(str(r.unit))}</td></tr>"
             for r in self.summary.itertuples())
         return (f"<p><b>{html.escape(self.sentence())}</b></p><table><tr><th>statistic</th>"
                 f"<th>estimate</th><th>{int(self.request.level * 100)}% interval</th>"
@@ -282,39 +302,9 @@ class LagReport:
                 f"{html.escape(str(self.selection.vintages))}</small></p>")
 
 
-def _d(v: Any) -> str:
-    if v is None:
-        return "?"
-    return pd.Timestamp(v).date().isoformat()
-
-
-def _num(v: Any) -> float | None:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
-
-
-def _fmt(v: Any) -> str:
-    f = _num(v)
-    return "" if f is None else f"{f:.2f}"
-
-
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    from aigap.output import jsonable
-
     out: list[dict[str, Any]] = jsonable(frame)
     return out
-
-
-def _credits(store: Store, selection: Selection) -> list[str]:
-    from aigap.sources.base import all_sources
-
-    used = {str(r[0]) for r in store.con.execute(
-        "SELECT DISTINCT source FROM vintage WHERE list_contains(?, vintage_id)",
-        [list(selection.vintages.values())]).fetchall()}
-    return [s.credit for s in all_sources() if s.name in used]
 
 
 def _frames(store: Store, req: GapRequest) -> tuple[pd.DataFrame, Selection, Any, Any]:
@@ -331,8 +321,8 @@ def _analyse(scores: pd.DataFrame, lead_g: Any, foll_g: Any, req: GapRequest, ta
                                                                              pd.DataFrame]:
     from aigap.analysis.lag import lag_analysis
 
-    lead = group_frame(scores, lead_g, rule)
-    foll = group_frame(scores, foll_g, rule)
+    lead = group_scores(scores, lead_g, rule)
+    foll = group_scores(scores, foll_g, rule)
     result = lag_analysis(lead, foll, tau=tau, end=end, since=req.since,
                           drop_first=drop_first, labels=(lead_g.name, foll_g.name))
     return result, lead, foll
@@ -380,16 +370,26 @@ def lag(
         QueryError: unknown group/metric/rule, too few models in a group, dates in the wrong
             order.
     """
-    from aigap.analysis.uncertainty import bootstrap_lag
-    from aigap.api import analysis_store
-
     req = make_request(leader, follower, metric, method=method, tau=tau, as_of=as_of,
                        since=since, attribution=attribution, drop_first=drop_first,
                        bootstrap=bootstrap, seed=seed, level=level)
-    rule = "inclusive" if req.attribution == "fractional" else req.attribution
     with analysis_store(home, store) as st:
         scores, sel, lead_g, foll_g = _frames(st, req)
-        credits = _credits(st, sel)
+        key = ("lag", lead_g.name, foll_g.name, *sorted(req.to_dict().items()),
+               tuple(sorted(sel.vintages.items())), sensitivity)
+        if key not in st.cache:
+            st.cache[key] = _lag(scores, sel, lead_g, foll_g, req, credits_for(st, sel),
+                                 sensitivity)
+        report: LagReport = st.cache[key]
+    return report
+
+
+def _lag(scores: pd.DataFrame, sel: Selection, lead_g: Any, foll_g: Any, req: GapRequest,
+         credits: list[str], sensitivity: bool) -> LagReport:
+    """The lag of one validated request on its score frame (see :func:`lag`)."""
+    from aigap.analysis.uncertainty import bootstrap_lag
+
+    rule = lag_rule(req.attribution)
     scale = (scores["scale"].mode().iloc[0] if scores["scale"].notna().any() else None)
     t = req.tau if req.tau is not None else default_tau(scale)
     end = pd.Timestamp(req.as_of) if req.as_of else None
@@ -402,7 +402,8 @@ def lag(
                                   analysis=result)
     report = LagReport(req, sel, lead_g.name, foll_g.name, t, scale, result, intervals,
                        {lead_g.name: int(lead["model"].nunique()),
-                        foll_g.name: int(foll["model"].nunique())}, credits=credits)
+                        foll_g.name: int(foll["model"].nunique())}, credits=credits,
+                       leader_frame=lead, follower_frame=foll)
     if sensitivity:
         report.sensitivity = sensitivity_table(scores, lead_g, foll_g, req, t, end)
     return report
@@ -461,7 +462,7 @@ class TrendReport:
                 f"{metric_label(self.lag.request.metric)} changed by {t.slope:+.1f} months "
                 "per year "
                 f"({lvl}% HAC interval {t.lower:+.1f} to {t.upper:+.1f}) from "
-                f"{_d(t.start)} to {_d(t.end)}: {t.verdict}.")
+                f"{iso_date(t.start)} to {iso_date(t.end)}: {t.verdict}.")
 
     def to_dict(self, *, include_series: bool = True) -> dict[str, Any]:
         lag_d = self.lag.to_dict(include_series=include_series)

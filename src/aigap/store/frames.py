@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from aigap.errors import QueryError
-from aigap.store import Store, VintageFallbackWarning
+from aigap.store.db import Store, VintageFallbackWarning
 
 #: Sources whose ``model`` rows form the model catalogue (others, such as leaderboard
 #: tables, only map keys to organisations).
@@ -36,54 +36,50 @@ class Selection:
     vintages: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     starter: bool = False
+    #: dataset -> the newest date its chosen vintage carries (its ``data_as_of``)
+    data_dates: dict[str, date | None] = field(default_factory=dict)
+
+    def newest_data(self) -> date | None:
+        """The newest data date among the chosen vintages."""
+        known = [d for d in self.data_dates.values() if d is not None]
+        return max(known) if known else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "vintage_ids": self.vintages,
+            "data_as_of": {k: (v.isoformat() if v else None)
+                           for k, v in sorted(self.data_dates.items())},
             "warnings": self.warnings,
             "bundled_starter_data": self.starter,
         }
 
 
-def parse_date(text: str | date | None, flag: str) -> date | None:
-    """Parse a YYYY-MM-DD flag value.
-
-    Raises:
-        QueryError: naming the flag and the expected format.
-    """
-    if text is None or isinstance(text, date):
-        return text
-    try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise QueryError(f"{flag}: expected a date like 2025-01-31, got {text!r}") from None
-
-
-def _choose_vintages(store: Store, as_of: date | None, sources: tuple[str, ...] | None,
+def choose_vintages(store: Store, as_of: date | None, sources: tuple[str, ...] | None,
                      datasets: set[str] | None = None) -> Selection:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", VintageFallbackWarning)
         ids = store.vintage_ids(as_of=as_of, sources=sources, datasets=datasets)
     sel = Selection(as_of=as_of, vintages=ids,
                     warnings=[str(w.message) for w in caught
-                              if issubclass(w.category, VintageFallbackWarning)])
+                              if issubclass(w.category, VintageFallbackWarning)],
+                    data_dates=store.data_dates(ids.values()))
     return sel
 
 
-def _source_of(store: Store, vintage_ids: dict[str, int]) -> dict[str, str]:
-    rows = store.con.execute(
-        "SELECT dataset, source FROM vintage WHERE list_contains(?, vintage_id)",
-        [list(vintage_ids.values())]).fetchall()
-    return {str(d): str(s) for d, s in rows}
+def select_vintages(store: Store, as_of: date | None,
+                    sources: tuple[str, ...] | None = None) -> Selection:
+    """The vintages to read for ``as_of`` (starter data stepping aside for real data)."""
+    return drop_starter_if_real(choose_vintages(store, as_of, sources), store)
 
 
-def _drop_starter_if_real(sel: Selection, store: Store) -> Selection:
+def drop_starter_if_real(sel: Selection, store: Store) -> Selection:
     """The bundled starter data steps aside as soon as any real source is stored."""
-    sources = _source_of(store, sel.vintages)
+    sources = store.sources_of(sel.vintages.values())
     real = {d for d, s in sources.items() if s != STARTER}
     if real:
         sel.vintages = {d: v for d, v in sel.vintages.items() if sources.get(d) != STARTER}
+        sel.data_dates = {d: v for d, v in sel.data_dates.items() if d in sel.vintages}
     else:
         sel.starter = bool(sel.vintages)
     return sel
@@ -169,7 +165,7 @@ def load_models(store: Store, *, as_of: date | None = None) -> tuple[pd.DataFram
     all-models dataset). Adds ``notable``, ``frontier_list`` and ``large_scale`` flags from
     membership of Epoch's sub-datasets.
     """
-    sel = _drop_starter_if_real(_choose_vintages(store, as_of, CATALOGUE_SOURCES), store)
+    sel = drop_starter_if_real(choose_vintages(store, as_of, CATALOGUE_SOURCES), store)
     ids = tuple(sorted(sel.vintages.values()))
     frame = memo(store, ("catalogue", ids), lambda: _catalogue(store, ids))
     if as_of is not None and len(frame):
@@ -199,16 +195,7 @@ def metrics(store: Store) -> pd.DataFrame:
     ids = list(store.vintage_ids().values())
     if not ids:
         return pd.DataFrame(columns=["metric", "models", "first", "last", "sources"])
-    return store.con.execute(
-        """
-        SELECT metric, count(DISTINCT model_key) AS models, min(release_date) AS first,
-               max(release_date) AS last, string_agg(DISTINCT v.source, ', ') AS sources
-        FROM score s JOIN vintage v USING (vintage_id)
-        WHERE list_contains(?, s.vintage_id)
-        GROUP BY metric ORDER BY metric
-        """,
-        [ids],
-    ).df()
+    return store.metric_summary(ids)
 
 
 def load_observations(
@@ -225,17 +212,15 @@ def load_observations(
     Raises:
         QueryError: the metric is not in the store (the message lists the ones that are).
     """
-    datasets = {str(r[0]) for r in store.con.execute(
-        "SELECT DISTINCT v.dataset FROM score s JOIN vintage v USING (vintage_id) "
-        "WHERE s.metric = ?", [metric]).fetchall()}
+    datasets = store.metric_datasets(metric)
     if not datasets:
         known = metrics(store)["metric"].tolist()
         hint = ", ".join(known[:25]) + (" ..." if len(known) > 25 else "")
         raise QueryError(
-            f"--metric: no scores for {metric!r} in the store"
+            f"metric: no scores for {metric!r} in the store"
             + (f"; metrics available: {hint}" if known else "; run `aigap update` first")
         )
-    sel = _drop_starter_if_real(_choose_vintages(store, as_of, None, datasets), store)
+    sel = drop_starter_if_real(choose_vintages(store, as_of, None, datasets), store)
     ids = tuple(sorted(sel.vintages.values()))
     frame = memo(store, ("observations", metric, ids),
                  lambda: _observations(store, metric, ids))
@@ -247,7 +232,7 @@ def load_observations(
 
 
 def _observations(store: Store, metric: str, ids: tuple[int, ...]) -> pd.DataFrame:
-    frame = store.read("score", ids, where="t.metric = ?", params=[metric])
+    frame = store.read("score", ids, equals={"metric": metric})
     frame = _as_lists(frame, ("organizations", "countries"))
     frame["release_date"] = pd.to_datetime(frame["release_date"])
     frame["observed_on"] = pd.to_datetime(frame["observed_on"])
@@ -312,15 +297,7 @@ def _enrich_from_key_tables(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
     if not keys:
         out["first_seen"] = pd.NaT
         return out
-    tables = store.con.execute(
-        """
-        SELECT m.model_key, m.organizations, m.open_weights
-        FROM model m JOIN vintage v USING (vintage_id)
-        WHERE v.source NOT IN ('epoch-models', 'starter') AND list_contains(?, m.model_key)
-        ORDER BY v.data_as_of NULLS FIRST, v.vintage_id
-        """,
-        [keys],
-    ).df()
+    tables = store.key_tables(keys)
     if len(tables):
         tables = tables[tables["organizations"].map(
             lambda v: v is not None and len(v) > 0)].drop_duplicates("model_key", keep="last")
@@ -333,11 +310,7 @@ def _enrich_from_key_tables(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
         out["open_weights"] = out["open_weights"].astype("object")
         out.loc[no_open, "open_weights"] = out.loc[no_open, "model_key"].map(
             tables["open_weights"])
-    seen = store.con.execute(
-        "SELECT model_key, min(observed_on) AS first_seen FROM score "
-        "WHERE list_contains(?, model_key) AND observed_on IS NOT NULL GROUP BY model_key",
-        [keys],
-    ).df()
+    seen = store.first_observed(keys)
     if len(seen):
         out["first_seen"] = pd.to_datetime(out["model_key"].map(
             seen.set_index("model_key")["first_seen"]))
@@ -375,11 +348,12 @@ def read_table(
     With ``all_vintages`` every dataset's vintage for ``as_of`` is read (TOP500: one dataset
     per edition) and editions dated after ``as_of`` are left out.
     """
-    sel = _choose_vintages(store, as_of, (source,))
+    sel = choose_vintages(store, as_of, (source,))
     if all_vintages and as_of is not None:
         frame = store.vintages(source=source)
         late = set(frame.loc[pd.to_datetime(frame["data_as_of"]) > pd.Timestamp(as_of),
                              "dataset"])
         sel.vintages = {d: v for d, v in sel.vintages.items() if d not in late}
+        sel.data_dates = {d: v for d, v in sel.data_dates.items() if d not in late}
         sel.warnings = [w for w in sel.warnings if not any(d in w for d in late)]
     return store.read(table, sel.vintages.values()), sel

@@ -8,43 +8,15 @@ from __future__ import annotations
 import io
 import json
 import math
-from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
+from aigap.analysis.common import jsonable
+
+__all__ = ["FORMATS", "frame_to_csv", "frame_to_rich", "jsonable", "to_json"]
+
 FORMATS = ("table", "json", "csv")
-
-
-def jsonable(value: Any) -> Any:
-    """Convert pandas/numpy values (timestamps, NaN, numpy scalars, frames) to JSON types."""
-    if isinstance(value, pd.DataFrame):
-        return [jsonable(r) for r in value.to_dict(orient="records")]
-    if isinstance(value, pd.Series):
-        return [jsonable(v) for v in value.tolist()]
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "tolist") and not isinstance(value, str | bytes):
-        return jsonable(value.tolist())
-    if isinstance(value, pd.Timestamp):
-        if pd.isna(value):
-            return None
-        if value == value.normalize():
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "item"):
-        return jsonable(value.item())
-    return value
 
 
 def to_json(obj: Any) -> str:

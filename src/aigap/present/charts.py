@@ -111,7 +111,7 @@ UNIT_NAMES = {"index": "index points", "fraction": "fraction correct", "percent"
 
 def metric_name(metric: str) -> str:
     """A reader-facing name for a metric id (shared with the CLI's sentences)."""
-    from aigap.gap import metric_label
+    from aigap.present.labels import metric_label
 
     return metric_label(metric)
 

@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aigap.analysis.common import parse_date
 from aigap.errors import QueryError
-from aigap.query import load_observations, parse_date, read_table
 from aigap.store import Store
+from aigap.store.frames import load_observations, read_table
 
 
 def _metric(category: str) -> str:
@@ -54,15 +55,15 @@ def arena_gap(
     intervals (where the source gives them) and P(leader's top > follower's top).
     """
     from aigap.analysis.arena import top_gap_series
-    from aigap.api import analysis_store
+    from aigap.api.context import analysis_store
     from aigap.attribution.groups import resolve_group
     from aigap.attribution.rules import check_rule
 
     rule = check_rule(attribution)
     lead_g, foll_g = resolve_group(leader), resolve_group(follower)
-    d_since = parse_date(since, "--since")
+    d_since = parse_date(since, "since")
     with analysis_store(home, store) as st:
-        obs, sel = _observations(st, category, parse_date(as_of, "--as-of"), lead_g, foll_g,
+        obs, sel = _observations(st, category, parse_date(as_of, "as_of"), lead_g, foll_g,
                                  rule)
     if d_since:
         obs = obs[obs["observed_on"] >= pd.Timestamp(d_since)]
@@ -90,13 +91,13 @@ def arena_languages(
     """Per snapshot with both categories: the top-model gap on English and on Chinese
     prompts, and their difference (negative: the follower is closer on Chinese prompts)."""
     from aigap.analysis.arena import language_gap
-    from aigap.api import analysis_store
+    from aigap.api.context import analysis_store
     from aigap.attribution.groups import resolve_group
     from aigap.attribution.rules import check_rule
 
     rule = check_rule(attribution)
     lead_g, foll_g = resolve_group(leader), resolve_group(follower)
-    d_as_of = parse_date(as_of, "--as-of")
+    d_as_of = parse_date(as_of, "as_of")
     with analysis_store(home, store) as st:
         en, sel = _observations(st, "english", d_as_of, lead_g, foll_g, rule)
         zh, _ = _observations(st, "chinese", d_as_of, lead_g, foll_g, rule)
@@ -142,11 +143,11 @@ def leaderboard(
     if board not in boards:
         raise QueryError(f"unknown leaderboard {board!r}; expected one of {', '.join(boards)}")
     if by not in ("uploader", "base"):
-        raise QueryError(f"--by: expected uploader or base, got {by!r}")
+        raise QueryError(f"by: expected uploader or base, got {by!r}")
     source, metric = boards[board]
-    from aigap.api import analysis_store
+    from aigap.api.context import analysis_store
 
-    d_as_of = parse_date(as_of, "--as-of")
+    d_as_of = parse_date(as_of, "as_of")
     with analysis_store(home, store) as st:
         models, sel = read_table(st, "model", source=source, as_of=d_as_of)
         scores, _ = read_table(st, "score", source=source, as_of=d_as_of)
@@ -213,30 +214,36 @@ def indicators(
     ids: Iterable[str] | None = None,
     countries: Iterable[str] | None = None,
     *,
+    as_of: str | date | None = None,
+    exact: bool = False,
     home: str | Path | None = None,
     store: Store | None = None,
 ) -> pd.DataFrame:
-    """Country indicators (OWID/CSET, TOP500, recorded figures) from the current vintages.
+    """Country indicators (OWID/CSET, TOP500, recorded figures) from the current vintages
+    (or those of ``as_of``; rows dated after it are left out).
 
-    ``ids`` match indicator ids exactly or by prefix (e.g. ``owid:private-investment``);
-    ``countries`` are ISO3 codes or names.
+    ``ids`` match indicator ids exactly or by prefix (e.g. ``owid:private-investment``;
+    ``exact=True`` for exact ids only); ``countries`` are ISO3 codes or names.
     """
-    from aigap.api import analysis_store
+    from aigap.api.context import analysis_store
     from aigap.attribution.countries import to_iso3
-    from aigap.query import _choose_vintages, _drop_starter_if_real
+    from aigap.store.frames import select_vintages
 
+    d_as_of = parse_date(as_of, "as_of")
     with analysis_store(home, store) as st:
-        sel = _drop_starter_if_real(_choose_vintages(st, None, None), st)
+        sel = select_vintages(st, d_as_of)
         frame = st.read("indicator", sel.vintages.values())
+    if d_as_of is not None and len(frame):
+        frame = frame[pd.to_datetime(frame["date"]) <= pd.Timestamp(d_as_of)]
     if frame.empty:
         raise QueryError("no indicators in the store; run `aigap update`")
     if ids:
         wanted = list(ids)
-        keep = frame["indicator_id"].map(lambda i: any(i == w or i.startswith(w)
-                                                       for w in wanted))
+        keep = frame["indicator_id"].map(lambda i: any(
+            i == w or (not exact and i.startswith(w)) for w in wanted))
         frame = frame[keep]
     if countries:
-        codes = [c.upper() if len(c) == 3 and c.isalpha() else to_iso3(c, column="--country")
+        codes = [c.upper() if len(c) == 3 and c.isalpha() else to_iso3(c, column="country")
                  for c in countries]
         frame = frame[frame["country"].isin(codes)]
     frame = frame.sort_values(["indicator_id", "country", "date"]).reset_index(drop=True)

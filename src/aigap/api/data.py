@@ -65,29 +65,11 @@ class ImportReport:
                 f"rows skipped on purpose); {len(self.unchanged)} unchanged.")
 
 
-def parse_file(source: Source, file: SourceFile) -> list[ParsedDataset]:
-    """Run a source's parser on one file."""
-    return source.parse(file)
-
-
 def store_parsed(store: Store, parsed: list[ParsedDataset],
                  sources: dict[str, Source]) -> list[DatasetOutcome]:
-    """Write parsed datasets in one transaction, with each source's licence."""
-    by_licence: dict[str | None, list[ParsedDataset]] = {}
-    for p in parsed:
-        src = sources.get(p.source)
-        by_licence.setdefault(src.licence if src else None, []).append(p)
-    if len(by_licence) <= 1:
-        lic = next(iter(by_licence), None)
-        return store.import_datasets(parsed, licence=lic)
-    # Several licences: still one transaction, licence recorded per vintage afterwards.
-    outcomes = store.import_datasets(parsed, licence=None)
-    for o in outcomes:
-        src = sources.get(o.source)
-        if o.status == "imported" and src:
-            store.con.execute("UPDATE vintage SET licence = ? WHERE vintage_id = ?",
-                              [src.licence, o.vintage_id])
-    return outcomes
+    """Write parsed datasets and each source's licence in one transaction."""
+    licences = {name: src.licence for name, src in sources.items()}
+    return store.import_datasets(parsed, licences=licences)
 
 
 def import_path(store: Store, source_name: str, path: Path | str) -> ImportReport:

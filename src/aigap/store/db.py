@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -90,7 +90,7 @@ class Store:
         except duckdb.Error as exc:
             raise AigapError(f"{self.path}: cannot open the store: {exc}") from exc
         self.read_only = read_only
-        #: Memo of derived frames (see aigap.query.cached); cleared whenever data is written.
+        #: Memo of derived frames (see aigap.store.frames.cached); cleared whenever data is written.
         self.cache: dict[tuple[Any, ...], Any] = {}
         if not read_only:
             self.migrate()
@@ -144,11 +144,13 @@ class Store:
         parsed: Sequence[ParsedDataset],
         *,
         licence: str | None = None,
+        licences: Mapping[str, str | None] | None = None,
         retrieved_at: datetime | None = None,
     ) -> list[DatasetOutcome]:
-        """Store parsed datasets, all in one transaction.
+        """Store parsed datasets, all in one transaction, vintage rows and licences included.
 
         A dataset whose sha256 is already stored is reported ``unchanged`` and not written.
+        ``licences`` maps a source name to its licence (else ``licence`` applies to all).
 
         Raises:
             SchemaError: a frame does not fit its canonical table (nothing is written).
@@ -159,6 +161,9 @@ class Store:
 
         now = datetime.now(UTC).replace(tzinfo=None)
         retrieved = (retrieved_at or now).replace(tzinfo=None)
+        from aigap.store.derive import with_derived
+
+        parsed = with_derived(parsed)
         for p in parsed:
             p.conform()
         self.cache.clear()
@@ -187,7 +192,8 @@ class Store:
                 assert vid_row is not None
                 vid = int(vid_row[0])
                 vintage_rows.append(
-                    [vid, p.source, p.dataset, p.file.name, p.file.url, licence, p.file.sha256,
+                    [vid, p.source, p.dataset, p.file.name, p.file.url,
+                     (licences or {}).get(p.source, licence), p.file.sha256,
                      retrieved, now, p.data_as_of, p.n_rows, p.n_skipped,
                      json.dumps(dict(p.skipped), sort_keys=True)])
                 for table, frame in p.frames.items():
@@ -317,16 +323,21 @@ class Store:
         table: str,
         vintage_ids: Iterable[int],
         *,
-        where: str = "",
-        params: Sequence[Any] = (),
+        equals: Mapping[str, Any] | None = None,
     ) -> pd.DataFrame:
         """Rows of a canonical table from the given vintages, with the vintage's dataset.
 
-        ``where`` is a SQL condition with ``?`` placeholders filled from ``params`` (the
-        table name is checked against the schema).
+        ``equals`` keeps rows whose columns equal the given values (column names are checked
+        against the schema, values are bound parameters).
         """
         if table not in schema.TABLES:
             raise SourceError(f"unknown table {table!r}")
+        known = {c.name for c in schema.TABLES[table].columns}
+        bad = [c for c in (equals or {}) if c not in known]
+        if bad:
+            raise SourceError(f"table {table!r} has no column {bad[0]!r}")
+        where = " AND ".join(f't."{c}" = ?' for c in (equals or {}))
+        params = list((equals or {}).values())
         ids = [int(v) for v in vintage_ids]
         if not ids:
             return self.con.execute(
@@ -340,6 +351,65 @@ class Store:
         if where:
             sql += f" AND ({where})"
         return self.con.execute(sql, [ids, *params]).df()
+
+    def is_empty(self) -> bool:
+        """True when no vintage has been imported yet."""
+        row = self.con.execute("SELECT count(*) FROM vintage").fetchone()
+        return not (row and row[0])
+
+    def sources_of(self, vintage_ids: Iterable[int]) -> dict[str, str]:
+        """Dataset -> source of the given vintages."""
+        rows = self.con.execute(
+            "SELECT dataset, source FROM vintage WHERE list_contains(?, vintage_id)",
+            [[int(v) for v in vintage_ids]]).fetchall()
+        return {str(d): str(s) for d, s in rows}
+
+    def data_dates(self, vintage_ids: Iterable[int]) -> dict[str, date | None]:
+        """Dataset -> ``data_as_of`` of the given vintages."""
+        rows = self.con.execute(
+            "SELECT dataset, data_as_of FROM vintage WHERE list_contains(?, vintage_id)",
+            [[int(v) for v in vintage_ids]]).fetchall()
+        return {str(d): a for d, a in rows}
+
+    def metric_datasets(self, metric: str) -> set[str]:
+        """Datasets (any vintage) holding scores on ``metric``."""
+        return {str(r[0]) for r in self.con.execute(
+            "SELECT DISTINCT v.dataset FROM score s JOIN vintage v USING (vintage_id) "
+            "WHERE s.metric = ?", [metric]).fetchall()}
+
+    def metric_summary(self, vintage_ids: Iterable[int]) -> pd.DataFrame:
+        """Per metric in the given vintages: models, first and last release, sources."""
+        return self.con.execute(
+            """
+            SELECT metric, count(DISTINCT model_key) AS models, min(release_date) AS first,
+                   max(release_date) AS last, string_agg(DISTINCT v.source, ', ') AS sources
+            FROM score s JOIN vintage v USING (vintage_id)
+            WHERE list_contains(?, s.vintage_id)
+            GROUP BY metric ORDER BY metric
+            """,
+            [[int(v) for v in vintage_ids]],
+        ).df()
+
+    def key_tables(self, keys: list[str]) -> pd.DataFrame:
+        """Organisations and open weights of model keys from non-catalogue model tables
+        (leaderboard key tables), oldest data first."""
+        return self.con.execute(
+            """
+            SELECT m.model_key, m.organizations, m.open_weights
+            FROM model m JOIN vintage v USING (vintage_id)
+            WHERE v.source NOT IN ('epoch-models', 'starter') AND list_contains(?, m.model_key)
+            ORDER BY v.data_as_of NULLS FIRST, v.vintage_id
+            """,
+            [keys],
+        ).df()
+
+    def first_observed(self, keys: list[str]) -> pd.DataFrame:
+        """The first observation date of each model key's scores (ratings over time)."""
+        return self.con.execute(
+            "SELECT model_key, min(observed_on) AS first_seen FROM score "
+            "WHERE list_contains(?, model_key) AND observed_on IS NOT NULL GROUP BY model_key",
+            [keys],
+        ).df()
 
     def summary(self) -> pd.DataFrame:
         """Per dataset: vintages stored, rows and newest date of the current vintage."""

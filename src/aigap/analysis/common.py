@@ -1,0 +1,98 @@
+"""Helpers every layer shares: JSON cleaning, number formatting and date parsing.
+
+One home for each so that a date, a NaN or an interval is written the same way in the CLI's
+JSON, the web API, the report and the claims' evidence.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from aigap.errors import QueryError
+
+__all__ = ["fmt", "fmt_interval", "iso_date", "jsonable", "num", "parse_date"]
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON types from pandas/numpy values: NaN/inf -> None, dates -> ISO strings."""
+    if isinstance(value, pd.DataFrame):
+        return [jsonable(r) for r in value.to_dict(orient="records")]
+    if isinstance(value, pd.Series):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, str | bytes):
+        return jsonable(value.tolist())
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            return None
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item"):
+        return jsonable(value.item())
+    return value
+
+
+def num(value: Any) -> float | None:
+    """A finite float, or None for anything else (None, NaN, inf, text)."""
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def fmt(value: Any, digits: int = 1) -> str:
+    """A number for a sentence: fixed digits, "?" when unknown, "∞" for infinity."""
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return "?"
+    if math.isnan(f):
+        return "?"
+    if math.isinf(f):
+        return "∞" if f > 0 else "-∞"
+    return f"{f:.{digits}f}"
+
+
+def fmt_interval(lower: Any, upper: Any, digits: int = 1, *, signed: bool = False) -> str:
+    """"a–b" for an interval ("" when either end is unknown)."""
+    lo, hi = num(lower), num(upper)
+    if lo is None or hi is None:
+        return ""
+    spec = f"{'+' if signed else ''}.{digits}f"
+    sep = " to " if signed else "–"
+    return f"{lo:{spec}}{sep}{hi:{spec}}"
+
+
+def iso_date(value: Any) -> str:
+    """YYYY-MM-DD of a date-like value ("?" when unknown)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "?"
+    return pd.Timestamp(value).date().isoformat()
+
+
+def parse_date(text: str | date | None, parameter: str) -> date | None:
+    """Parse a YYYY-MM-DD value of the named parameter.
+
+    Raises:
+        QueryError: naming the parameter and the expected format.
+    """
+    if text is None or isinstance(text, date):
+        return text.date() if isinstance(text, datetime) else text
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise QueryError(f"{parameter}: expected a date like 2025-01-31, got {text!r}",
+                         parameter=parameter) from None
