@@ -100,9 +100,9 @@ def test_bad_requests_raise_query_errors(tmp_path: Path) -> None:
             lag("USA", "France", "planted", store=st)
         with pytest.raises(QueryError, match=r"^since 2024-01-01 is after as_of"):
             lag("USA", "China", "planted", since="2024-01-01", as_of="2023-06-01", store=st)
-        with pytest.raises(QueryError, match="^method:"):
+        with pytest.raises(QueryError, match=r"^method:"):
             lag("USA", "China", "planted", method="weekly", store=st)
-        with pytest.raises(QueryError, match="^tau:"):
+        with pytest.raises(QueryError, match=r"^tau:"):
             lag("USA", "China", "planted", tau=-1, store=st)
 
 

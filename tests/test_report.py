@@ -146,7 +146,7 @@ def test_bad_flags_raise_query_error(fixture_store: Path) -> None:
     from aigap.report.build import build_report
 
     with Store(fixture_store, read_only=True) as st:
-        with pytest.raises(QueryError, match="^as_of:"):
+        with pytest.raises(QueryError, match=r"^as_of:"):
             build_report(as_of="2025-13-40", store=st)
         with pytest.raises(QueryError):
             build_report(follower="Atlantis", store=st)
