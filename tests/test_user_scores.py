@@ -121,7 +121,7 @@ def test_malformed_files_refused_naming_file_row_column(
 
 def test_sidecar_alone_gives_no_dataset_and_wrong_suffix_refused() -> None:
     assert parse(GOOD / "inspect_log.meta.json") == []
-    with pytest.raises(SchemaError, match="expected a .csv results table"):
+    with pytest.raises(SchemaError, match=r"expected a \.csv results table"):
         parse_results(SourceFile("results.txt", b"x"))
     with pytest.raises(SchemaError, match="inspect log convert"):
         parse_results(SourceFile("run.eval", b"PK"))

@@ -203,12 +203,14 @@ def _from_csv(file: SourceFile) -> Table:
     if frame.empty:
         raise SchemaError("no data rows under the header", file=file.name, row=2)
     for col in frame.columns:
-        frame[col] = frame[col].astype("string").str.strip().replace("", pd.NA)
+        text = frame[col].astype("string").str.strip()
+        frame[col] = text.mask(text == "")
     for col in OPTIONAL:
         if col not in frame.columns:
             frame[col] = pd.Series(pd.NA, index=frame.index, dtype="string")
     n = len(frame)
-    where = {c: [(i + 2, c) for i in range(n)] for c in (*REQUIRED, *OPTIONAL)}
+    where: dict[str, list[tuple[int | None, str]]] = {
+        c: [(i + 2, c) for i in range(n)] for c in (*REQUIRED, *OPTIONAL)}
     return Table(frame, where)
 
 
@@ -235,8 +237,8 @@ def _from_json(file: SourceFile, defaults: dict[str, Any]) -> tuple[Table, Count
 def _rows_table(rows: list[dict[str, Any]], paths: list[dict[str, str]]) -> Table:
     """A Table from JSON-derived rows; cells not from the log are named as defaults."""
     frame = pd.DataFrame(rows, columns=[*REQUIRED, *OPTIONAL]).astype("string")
-    where = {c: [(None, p.get(c, f"defaults[{c!r}]")) for p in paths]
-             for c in (*REQUIRED, *OPTIONAL)}
+    where: dict[str, list[tuple[int | None, str]]] = {
+        c: [(None, p.get(c, f"defaults[{c!r}]")) for p in paths] for c in (*REQUIRED, *OPTIONAL)}
     return Table(frame, where)
 
 
@@ -333,7 +335,8 @@ def _lm_eval_model(data: dict[str, Any]) -> tuple[str | None, str]:
 def _from_lm_eval(data: dict[str, Any], file: SourceFile) -> tuple[Table, Counter[str]]:
     """Rows from an lm-evaluation-harness results file: one per task with a fraction metric."""
     model, model_path = _lm_eval_model(data)
-    shots = data.get("n-shot") if isinstance(data.get("n-shot"), dict) else {}
+    raw_shots = data.get("n-shot")
+    shots: dict[str, Any] = raw_shots if isinstance(raw_shots, dict) else {}
     skipped: Counter[str] = Counter()
     rows: list[dict[str, Any]] = []
     paths: list[dict[str, str]] = []
@@ -397,7 +400,7 @@ def _fill_defaults(table: Table, defaults: Mapping[str, Any], *, file: str) -> N
     frame = table.frame
     for key, value in defaults.items():
         text = _text(value)
-        if key in ("model", "metric") and not table.where[key][0][1] == key:
+        if key in ("model", "metric") and table.where[key][0][1] != key:
             frame[key] = text  # a log's own name is replaced, as documented
             table.where[key] = [(None, f"defaults[{key!r}]")] * len(frame)
         elif key in frame:
