@@ -92,3 +92,31 @@ def test_bundled_paths_are_inside_the_package() -> None:
     for files in bundled_files().values():
         for f in files:
             assert f.path is not None and root in f.path.parents
+
+
+@pytest.mark.slow
+def test_bundled_snapshot_answers_the_headline_offline(tmp_path: Path) -> None:
+    import math
+
+    import aigap
+    from aigap.ingest import store_parsed
+    from aigap.sources.bundled import load_bundled
+    from aigap.store import Store
+
+    parsed = load_bundled(verify=True)
+    assert all(ds.conformed for ds in parsed)
+    names = {ds.dataset for ds in parsed}
+    assert {"all_ai_models", "notable_ai_models", "benchmark:epoch_capabilities_index",
+            "benchmark:gpqa_diamond"} <= names
+    with Store(tmp_path / "s.duckdb") as st:
+        store_parsed(st, parsed, {n: get_source(n) for n in BUNDLED_SOURCES})
+        r = aigap.lag("USA", "China", "eci", since="2023-01-01", bootstrap=50, seed=3,
+                      store=st)
+        assert not r.selection.starter
+        used = st.con.execute(
+            "SELECT DISTINCT source FROM vintage WHERE list_contains(?, vintage_id)",
+            [list(r.selection.vintages.values())]).fetchall()
+    assert used == [("epoch-benchmarks",)]
+    h = r.headline
+    assert math.isfinite(h["estimate"]) and h["lower"] <= h["estimate"] <= h["upper"]
+    assert r.n_models["USA"] > 50 and r.n_models["China"] > 20

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from aigap.errors import SourceError
-from aigap.sources.base import SourceFile
+from aigap.sources.base import ParsedDataset, SourceFile
 
 SNAPSHOT_FOLDER = ("data", "epoch_snapshot")
 MANIFEST = "manifest.csv"
@@ -113,6 +113,26 @@ def bundled_files(source: str | None = None, *, verify: bool = False
         if verify:
             check(entry, file)
         out[entry.source].append(file)
+    return out
+
+
+def load_bundled(*, verify: bool = False) -> list[ParsedDataset]:
+    """Parse every bundled file with its source's parser (what a first run imports).
+
+    Returns:
+        The datasets of ``epoch-models`` (one per CSV in the zip) and ``epoch-benchmarks``
+        (one per benchmark CSV), conformed, ready for ``Store.import_datasets``.
+
+    Raises:
+        SourceError, SchemaError: a broken installation (a file missing or unreadable).
+    """
+    from aigap.sources.base import get_source
+
+    out: list[ParsedDataset] = []
+    for name, files in bundled_files(verify=verify).items():
+        source = get_source(name)
+        for f in files:
+            out.extend(d.conform() for d in source.parse(f))
     return out
 
 
