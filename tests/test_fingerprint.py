@@ -76,6 +76,8 @@ def test_unchanged_needs_same_hash_and_size(mirror: Path) -> None:
     same, new = split_unchanged(fps, known)
     assert same == [a] and new == [b]
     assert split_unchanged(fps, {}) == ([], fps)
+    assert unchanged(b, {b.sha256: None})  # size not recorded: the hash decides
+    assert not unchanged(b, {a.sha256: None})
 
 
 @pytest.mark.slow

@@ -120,17 +120,21 @@ def scan(
             for p, size, mtime in stats]
 
 
-def unchanged(fp: Fingerprint, known: Mapping[str, int]) -> bool:
+def unchanged(fp: Fingerprint, known: Mapping[str, int | None]) -> bool:
     """Whether a file's bytes are already stored: its sha256 is known with the same size.
 
     Args:
         fp: the file's fingerprint.
-        known: sha256 -> size in bytes of every file already imported.
+        known: sha256 -> size in bytes of every file already imported; a size of None
+            (a store that recorded only hashes) matches on the hash alone.
     """
-    return known.get(fp.sha256) == fp.size
+    if fp.sha256 not in known:
+        return False
+    size = known[fp.sha256]
+    return size is None or size == fp.size
 
 
-def split_unchanged(fps: Iterable[Fingerprint], known: Mapping[str, int]
+def split_unchanged(fps: Iterable[Fingerprint], known: Mapping[str, int | None]
                     ) -> tuple[list[Fingerprint], list[Fingerprint]]:
     """(unchanged, to parse): files whose bytes are stored, and the rest, in order."""
     same: list[Fingerprint] = []
