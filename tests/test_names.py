@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from aigap.analysis.names import MAX_SUGGESTIONS, match_name, normalise_name, suggestions
+from aigap.analysis.names import (
+    MAX_SUGGESTIONS,
+    group_candidates,
+    match_name,
+    metric_candidates,
+    normalise_name,
+    source_candidates,
+    suggestions,
+)
 from aigap.errors import QueryError
 
 METRICS = {
@@ -92,3 +100,18 @@ def test_normalise_and_empty() -> None:
     assert suggestions("", METRICS) == []
     with pytest.raises(QueryError, match="none are available"):
         match_name("eci", {}, what="metric", parameter="--metric")
+
+
+def test_candidate_builders() -> None:
+    cands = metric_candidates(["eci", "gpqa_diamond", "cmmlu"])
+    assert cands["cmmlu"] == "cmmlu"
+    assert match_name("Epoch Capabilities Index", cands, what="metric",
+                      parameter="--metric") == "eci"
+    groups = group_candidates()
+    assert match_name("eu27", groups, what="group", parameter="--leader") == "EU27"
+    with pytest.raises(QueryError, match="did you mean US\\+allies"):
+        match_name("us+ally", groups, what="group", parameter="--leader")
+    sources = source_candidates()
+    assert "scores" in sources and "epoch-models" in sources
+    assert match_name("Epoch Models", sources, what="source", parameter="SOURCE") == (
+        "epoch-models")

@@ -13,11 +13,20 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from aigap.errors import QueryError
 
-__all__ = ["LISTING_COMMANDS", "match_name", "normalise_name", "suggestions"]
+__all__ = [
+    "LISTING_COMMANDS",
+    "METRIC_NAMES",
+    "group_candidates",
+    "match_name",
+    "metric_candidates",
+    "normalise_name",
+    "source_candidates",
+    "suggestions",
+]
 
 #: The command that lists every valid name, per kind of name.
 LISTING_COMMANDS: dict[str, str] = {
@@ -29,12 +38,45 @@ LISTING_COMMANDS: dict[str, str] = {
 #: How many suggestions a refusal names at most.
 MAX_SUGGESTIONS = 3
 
+#: Readable names of metrics whose id is not simply the name with underscores.
+METRIC_NAMES: dict[str, str] = {
+    "eci": "Epoch Capabilities Index",
+    "gpqa_diamond": "GPQA Diamond",
+    "math_level_5": "MATH Level 5",
+    "math_500": "MATH-500",
+    "swe_bench_verified": "SWE-bench Verified",
+    "hle": "Humanity's Last Exam",
+    "otis_mock_aime_2024_2025": "OTIS Mock AIME",
+    "mmlu": "MMLU",
+    "humaneval": "HumanEval",
+}
+
 _SEPARATORS = re.compile(r"[\s_\-.]+")
 
 
 def normalise_name(text: str) -> str:
     """The form names are compared in: case-folded, separators (space _ - .) removed."""
     return _SEPARATORS.sub("", str(text).casefold())
+
+
+def metric_candidates(ids: Iterable[str]) -> dict[str, str]:
+    """Candidates for :func:`match_name` from the metric ids in the store."""
+    return {str(i): METRIC_NAMES.get(str(i), str(i)) for i in ids}
+
+
+def group_candidates() -> dict[str, str]:
+    """Configured group names -> their labels (countries are resolved by name elsewhere)."""
+    from aigap.attribution.groups import groups_table
+
+    table = groups_table()
+    return {str(n): str(lab) for n, lab in zip(table["name"], table["label"], strict=True)}
+
+
+def source_candidates() -> dict[str, str]:
+    """Registered source names -> their titles."""
+    from aigap.sources.base import all_sources
+
+    return {s.name: s.title for s in all_sources()}
 
 
 def _index(candidates: Mapping[str, str]) -> dict[str, set[str]]:
