@@ -87,7 +87,7 @@ SCORE = Table(
         C("scale", "VARCHAR", False, "fraction | percent | index | rating"),
         C("setting", "VARCHAR", False, "evaluation setting, e.g. '5-shot'"),
         C("provenance", "VARCHAR", False,
-          "epoch (run by Epoch) | external | self_reported | leaderboard"),
+          "epoch (run by Epoch) | external | self_reported | leaderboard | user_supplied"),
         C("source_name", "VARCHAR", False, "who reported the score"),
         C("source_url", "VARCHAR", False, "where the score was reported"),
         C("release_date", "DATE", False, "model release date as the score source gives it"),

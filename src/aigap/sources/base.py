@@ -155,6 +155,7 @@ SOURCE_MODULES: tuple[str, ...] = (
     "aigap.sources.hf_leaderboard",
     "aigap.sources.owid",
     "aigap.sources.starter",
+    "aigap.sources.user_scores",
 )
 
 
