@@ -98,8 +98,9 @@ def test_bundled_paths_are_inside_the_package() -> None:
 def test_bundled_snapshot_answers_the_headline_offline(tmp_path: Path) -> None:
     import math
 
-    import aigap
     from aigap.ingest import store_parsed
+
+    import aigap
     from aigap.sources.bundled import load_bundled
     from aigap.store import Store
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from aigap.ingest import import_path
 
 import aigap
 from aigap.errors import SchemaError
-from aigap.ingest import import_path
 from aigap.sources import SourceFile, get_source
 from aigap.sources.user_scores import PROVENANCE, metric_id, parse_results
 from aigap.store import Store

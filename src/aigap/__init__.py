@@ -25,7 +25,7 @@ _API: dict[str, str] = {
     "get_settings": "aigap.config",
     "Downloader": "aigap.sources.fetch",
     "FetchResult": "aigap.sources.fetch",
-    "models": "aigap.api", "metrics": "aigap.api", "sources": "aigap.api",
+    "models": "aigap.api", "metrics": "aigap.api", "data_sources": "aigap.api",
     "scores": "aigap.api", "unmapped": "aigap.api",
     "lag": "aigap.api", "trend": "aigap.api", "LagReport": "aigap.api",
     "TrendReport": "aigap.api", "compute": "aigap.api", "ComputeReport": "aigap.api",

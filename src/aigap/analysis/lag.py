@@ -20,10 +20,12 @@ from aigap.errors import QueryError
 __all__ = [
     "DAYS_PER_MONTH",
     "LagResult",
+    "check_tau",
     "daily_lag",
     "lag_analysis",
     "matched_lag",
     "summarize",
+    "to_timestamp",
     "vertical_gap",
 ]
 
@@ -31,14 +33,14 @@ DAYS_PER_MONTH = 30.44
 """Days per month used to turn day lags into months (365.25 / 12, rounded as Epoch AI does)."""
 
 
-def _check_tau(tau: float) -> float:
+def check_tau(tau: float) -> float:
     tau = float(tau)
     if not math.isfinite(tau) or tau < 0:
         raise QueryError(f"tau must be a finite number >= 0, got {tau}")
     return tau
 
 
-def _timestamp(value: object, what: str) -> pd.Timestamp:
+def to_timestamp(value: object, what: str) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
@@ -89,7 +91,7 @@ def _frontiers(
     rec_l, last_l = _group_records(leader, labels[0], drop_first)
     rec_f, last_f = _group_records(follower, labels[1], drop_first)
     start = max(pd.Timestamp(rec_l["date"].iloc[0]), pd.Timestamp(rec_f["date"].iloc[0]))
-    stop = max(last_l, last_f) if end is None else _timestamp(end, "end date")
+    stop = max(last_l, last_f) if end is None else to_timestamp(end, "end date")
     if stop < start:
         raise QueryError(
             f"end date {stop.date()} is before the start of the series {start.date()} "
@@ -149,7 +151,7 @@ def daily_lag(
     Returns:
         DataFrame[date, leader_best, follower_best, lag_days, lag_months], one row per day.
     """
-    tau = _check_tau(tau)
+    tau = check_tau(tau)
     fr = _frontiers(leader, follower, end=end, drop_first=drop_first, labels=labels)
     a = _daily_arrays(fr, tau)
     return pd.DataFrame(
@@ -212,7 +214,7 @@ def matched_lag(
     Returns:
         DataFrame[model, date, value, leader_model, leader_date, lag_days, lag_months].
     """
-    tau = _check_tau(tau)
+    tau = check_tau(tau)
     rec_l, _ = _group_records(leader, labels[0], drop_first)
     rec_f, _ = _group_records(follower, labels[1], drop_first)
     v_l = rec_l["value"].to_numpy(dtype="float64")
@@ -248,8 +250,8 @@ def summarize(
     """
     if column not in series.columns:
         raise QueryError(f"series has no column {column!r}; columns: {', '.join(series.columns)}")
-    lo = None if since is None else _timestamp(since, "since date")
-    hi = None if until is None else _timestamp(until, "until date")
+    lo = None if since is None else to_timestamp(since, "since date")
+    hi = None if until is None else to_timestamp(until, "until date")
     if lo is not None and hi is not None and hi < lo:
         raise QueryError(f"until date {hi.date()} is before since date {lo.date()}")
     keep = pd.Series(True, index=series.index)
@@ -368,7 +370,7 @@ def lag_analysis(
         since: start of the summary window (default: the start of the series); the window is
             [max(since, series start), end].
     """
-    tau = _check_tau(tau)
+    tau = check_tau(tau)
     fr = _frontiers(leader, follower, end=end, drop_first=drop_first, labels=labels)
     a = _daily_arrays(fr, tau)
     gap = a["leader_best"] - a["follower_best"]
@@ -385,7 +387,7 @@ def lag_analysis(
             "gap_pct": pct,
         }
     )
-    since_ts = None if since is None else _timestamp(since, "since date")
+    since_ts = None if since is None else to_timestamp(since, "since date")
     if since_ts is not None and since_ts > fr.end:
         raise QueryError(f"since date {since_ts.date()} is after the end date {fr.end.date()}")
     matched = matched_lag(leader, follower, tau=tau, drop_first=drop_first, labels=labels)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aigap.analysis.lag import _timestamp
+from aigap.analysis.lag import to_timestamp
 from aigap.errors import QueryError
 
 __all__ = ["DAYS_PER_YEAR", "TrendResult", "default_maxlags", "gap_trend"]
@@ -134,8 +134,8 @@ def gap_trend(
             )
     dates = pd.to_datetime(series["date"]).astype("datetime64[ns]")
     keep = pd.Series(True, index=series.index)
-    lo = None if since is None else _timestamp(since, "since date")
-    hi = None if until is None else _timestamp(until, "until date")
+    lo = None if since is None else to_timestamp(since, "since date")
+    hi = None if until is None else to_timestamp(until, "until date")
     if lo is not None and hi is not None and hi < lo:
         raise QueryError(f"until date {hi.date()} is before since date {lo.date()}")
     if lo is not None:

@@ -24,9 +24,9 @@ from aigap.analysis.frontier import per_model_best, to_days
 from aigap.analysis.lag import (
     DAYS_PER_MONTH,
     LagResult,
-    _check_tau,
-    _timestamp,
+    check_tau,
     lag_analysis,
+    to_timestamp,
 )
 from aigap.errors import QueryError
 
@@ -420,7 +420,7 @@ def bootstrap_lag(
     """
     _check_common(n, level)
     rng = _check_rng(rng)
-    tau = _check_tau(tau)
+    tau = check_tau(tau)
     if analysis is None:
         analysis = lag_analysis(leader, follower, tau=tau, end=end, since=since,
                                 drop_first=drop_first)
@@ -433,7 +433,7 @@ def bootstrap_lag(
     n_days = int((end_d - day0).astype("int64")) + 1
     since_off = 0
     if since is not None:
-        since_d = to_days(_timestamp(since, "since date"))[0]
+        since_d = to_days(to_timestamp(since, "since date"))[0]
         since_off = max(0, int((since_d - day0).astype("int64")))
     arr_l = _group_arrays(lead, day0, end_d)
     arr_f = _group_arrays(foll, day0, end_d)

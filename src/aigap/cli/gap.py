@@ -26,7 +26,7 @@ DropFirst = Annotated[bool, typer.Option("--drop-first/--keep-first", help="Drop
 Level = Annotated[float, typer.Option("--level", help="Interval level.")]
 
 
-def _print_table(frame: Any, title: str) -> None:
+def print_table(frame: Any, title: str) -> None:
     from rich.console import Console
 
     from aigap.present.output import frame_to_rich
@@ -49,11 +49,11 @@ def emit_report(report: Any, fmt: str, title: str) -> bool:
         typer.echo(frame_to_csv(report.summary), nl=False)
         return False
     typer.echo(report.sentence())
-    _print_table(report.summary, title)
+    print_table(report.summary, title)
     return True
 
 
-def _data_lines(data: dict[str, Any]) -> None:
+def data_lines(data: dict[str, Any]) -> None:
     from rich.console import Console
 
     console = Console()
@@ -106,10 +106,10 @@ def lag_cmd(
         return
     recs = report.result.follower_records.tail(5)
     if len(recs):
-        _print_table(recs, f"latest {report.follower_label} records")
+        print_table(recs, f"latest {report.follower_label} records")
     if report.sensitivity is not None:
-        _print_table(report.sensitivity, "Sensitivity (point estimates, months / points)")
-    _data_lines(report.to_dict(include_series=False)["data"])
+        print_table(report.sensitivity, "Sensitivity (point estimates, months / points)")
+    data_lines(report.to_dict(include_series=False)["data"])
 
 
 @app.command("trend")
@@ -139,22 +139,20 @@ def trend_cmd(
                    attribution=attribution, drop_first=drop_first, level=level,
                    maxlags=maxlags, home=state.home)
     if emit_report(report, fmt, "Trend of the gap (OLS, Newey-West interval)"):
-        _data_lines(report.to_dict(include_series=False)["data"])
+        data_lines(report.to_dict(include_series=False)["data"])
 
 
 @app.command("metrics")
 def metrics_cmd(fmt: FormatOption = "table") -> None:
     """List the score metrics in the store with model counts and date ranges."""
-    from aigap.api.context import analysis_store
+    from aigap.api import metrics
     from aigap.present.output import frame_to_csv
-    from aigap.store.frames import metrics
 
     fmt = check_format(fmt)
-    with analysis_store(state.home) as st:
-        frame = metrics(st)
+    frame = metrics(home=state.home)
     if fmt == "json":
         echo_json({"metrics": frame})
     elif fmt == "csv":
         typer.echo(frame_to_csv(frame), nl=False)
     else:
-        _print_table(frame, "Metrics")
+        print_table(frame, "Metrics")

@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from aigap.analysis.common import jsonable
+from aigap.analysis.common import jsonable, num
 
-__all__ = ["FORMATS", "frame_to_csv", "frame_to_rich", "jsonable", "to_json"]
+__all__ = ["FORMATS", "frame_to_csv", "frame_to_rich", "jsonable", "num", "to_json"]
 
 FORMATS = ("table", "json", "csv")
 

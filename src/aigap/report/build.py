@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aigap.analysis.common import num
 from aigap.api import Store
 from aigap.errors import AigapError
 from aigap.present.charts import (
@@ -29,6 +28,7 @@ from aigap.present.charts import (
     models_per_year_figure,
     share_figure,
 )
+from aigap.present.output import num
 
 #: Metrics the report tries, in order; those not in the store are listed as missing.
 DEFAULT_METRICS = ("eci", "gpqa_diamond", "mmlu")
@@ -115,10 +115,9 @@ def build_report(
     Raises:
         QueryError: bad flags (unknown group, bad date); missing data only empties a section.
     """
-    from aigap.analysis.common import parse_date
     from aigap.api import metrics as store_metrics
     from aigap.api.catalogue import attribution_rule, group
-    from aigap.api.context import reading_store
+    from aigap.api.context import parse_date, reading_store
 
     step = progress or _noop
     d_as_of = parse_date(as_of, "as_of")
@@ -502,10 +501,10 @@ def _claims_section(st: Store, as_of: date | None = None) -> Section:
 
 
 def _sources_section(st: Store) -> Section:
-    from aigap.api import sources
+    from aigap.api import data_sources
 
     sec = Section("sources", "Data sources, vintages and licences")
-    table = sources(store=st)
+    table = data_sources(store=st)
     table = table[table["vintages"] > 0]
     if table.empty:
         sec.unavailable = "no data imported"
