@@ -118,14 +118,6 @@ def to_iso3(name: str, *, file: str | None = None, row: int | None = None,
         ) from None
 
 
-def is_country(name: str) -> bool:
-    """Whether ``name`` maps to a country code."""
-    try:
-        return _lookup(name) is not None
-    except KeyError:
-        return False
-
-
 _LIST_SEP = re.compile(r",(?!\s)")
 
 

@@ -33,7 +33,6 @@ from aigap.sources.readers import find_column, max_date, model_key, read_csv, to
 
 SOURCE_NAME = "Hugging Face Open LLM Leaderboard"
 V2_URL = "https://huggingface.co/spaces/open-llm-leaderboard/open_llm_leaderboard"
-V2_DATA_URL = "https://huggingface.co/datasets/open-llm-leaderboard/contents"
 V1_URL = "https://huggingface.co/spaces/HuggingFaceH4/open_llm_leaderboard"
 CREDIT = (
     "Hugging Face Open LLM Leaderboard (Fourrier et al., 2024), "

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -381,12 +381,6 @@ def unmapped_keys(score_frame: pd.DataFrame, key_org_frame: pd.DataFrame) -> pd.
     )
     return out.sort_values(["last_observed", "model_key"], ascending=[False, True],
                            na_position="last").reset_index(drop=True)
-
-
-def score_frames(datasets: Sequence[ParsedDataset]) -> pd.DataFrame:
-    """Concatenate the score frames of several parsed datasets (helper for callers)."""
-    frames = [d.frames["score"] for d in datasets if "score" in d.frames]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 register(Source(

@@ -39,11 +39,6 @@ def read_csv(file: SourceFile, *, sep: str = ",") -> pd.DataFrame:
     return frame
 
 
-def row_number(frame: pd.DataFrame, position: int) -> int:
-    """Spreadsheet row of the data row at ``position`` (header is row 1)."""
-    return position + 2
-
-
 def iter_zip(file: SourceFile, suffixes: Sequence[str] = (".csv",)) -> list[SourceFile]:
     """The members of a zip archive with one of ``suffixes``, after safety checks.
 
