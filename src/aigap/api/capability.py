@@ -110,6 +110,9 @@ def make_request(
         raise QueryError(f"level: expected a number between 0 and 1, got {level}")
     d_as_of = parse_date(as_of, "as_of")
     d_since = parse_date(since, "since")
+    if d_as_of and d_as_of > date.today():
+        raise QueryError(f"as_of: {d_as_of} is in the future (today is {date.today()}); the "
+                         "data cannot say what is not yet known", parameter="as_of")
     if d_as_of and d_since and d_since > d_as_of:
         raise QueryError(f"since {d_since} is after as_of {d_as_of}")
     return GapRequest(leader, follower, metric, method, tau, d_as_of, d_since,
@@ -267,7 +270,16 @@ class LagReport:
                 f"{self.leader_label} by "
                 f"{h['estimate']:.1f} {h['unit']}{interval} on average from "
                 f"{iso_date(start)} to {iso_date(end)} ({r.attribution} attribution, "
-                f"tau {self.tau:g}).")
+                f"tau {self.tau:g}){self._cut_note()}.")
+
+    def _cut_note(self) -> str:
+        """Says so when the as-of date lies past the newest data and the series was cut."""
+        end = self.series["date"].iloc[-1] if len(self.series) else None
+        if self.request.as_of is None or end is None or \
+                pd.Timestamp(end).date() >= self.request.as_of:
+            return ""
+        return (f"; asked as of {self.request.as_of}, but the newest data is from "
+                f"{iso_date(end)}, so the series ends there")
 
     def to_dict(self, *, include_series: bool = True) -> dict[str, Any]:
         """Stable JSON-ready output (see docs/json.md)."""
@@ -384,6 +396,21 @@ def lag(
     return report
 
 
+def _end_date(req: GapRequest, sel: Selection) -> pd.Timestamp | None:
+    """The end of the series: the as-of date, cut to the newest data date of the vintages
+    used when it lies past it (the cut is stated in the data warnings and the sentence)."""
+    if req.as_of is None:
+        return None
+    newest = sel.newest_data()
+    if newest is not None and req.as_of > newest:
+        note = (f"as_of {req.as_of} is past the newest data ({newest}): the series ends "
+                f"on {newest}")
+        if note not in sel.warnings:
+            sel.warnings.append(note)
+        return pd.Timestamp(newest)
+    return pd.Timestamp(req.as_of)
+
+
 def _lag(scores: pd.DataFrame, sel: Selection, lead_g: Any, foll_g: Any, req: GapRequest,
          credits: list[str], sensitivity: bool) -> LagReport:
     """The lag of one validated request on its score frame (see :func:`lag`)."""
@@ -392,7 +419,7 @@ def _lag(scores: pd.DataFrame, sel: Selection, lead_g: Any, foll_g: Any, req: Ga
     rule = lag_rule(req.attribution)
     scale = (scores["scale"].mode().iloc[0] if scores["scale"].notna().any() else None)
     t = req.tau if req.tau is not None else default_tau(scale)
-    end = pd.Timestamp(req.as_of) if req.as_of else None
+    end = _end_date(req, sel)
     result, lead, foll = _analyse(scores, lead_g, foll_g, req, t, rule, req.drop_first, end)
     intervals = None
     if req.bootstrap > 0:
