@@ -4,7 +4,7 @@ gives the identical estimate and interval for the same question on the real data
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,23 +16,9 @@ QUESTION = {"leader": "USA", "follower": "CHN", "metric": "eci", "as_of": "2026-
             "since": "2023-01-01", "seed": 0}
 
 
-@pytest.fixture(scope="module")
-def mirror_home(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from aigap.api import open_store, update_from_dir
-
-    home = tmp_path_factory.mktemp("mirror-home")
-    with open_store(home) as st:
-        update_from_dir(st, shared_data)
-    return home
-
-
-@pytest.fixture(scope="module")
-def store(mirror_home: Path) -> Iterator[Any]:
-    from aigap.api import Store
-    from aigap.config import get_settings
-
-    with Store(get_settings(mirror_home).store_path, read_only=True) as st:
-        yield st
+@pytest.fixture
+def store(mirror_store: Any) -> Any:
+    return mirror_store
 
 
 def _mean(summary: list[dict[str, Any]]) -> tuple[float, float, float]:
