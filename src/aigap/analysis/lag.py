@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aigap.analysis.common import jsonable
 from aigap.analysis.frontier import check_group, per_model_best, records, to_days
 from aigap.errors import QueryError
 
@@ -287,25 +288,13 @@ def summarize(
     }
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, np.generic):
-        return _jsonable(value.item())
-    return value
-
-
 def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
     rows = out.astype(object).where(out.notna(), None).to_dict(orient="records")
-    return [{str(k): _jsonable(v) for k, v in row.items()} for row in rows]
+    return [{str(k): jsonable(v) for k, v in row.items()} for row in rows]
 
 
 @dataclass(frozen=True)
@@ -343,7 +332,7 @@ class LagResult:
             "end": self.end.date().isoformat(),
             "since": None if self.since is None else self.since.date().isoformat(),
             "drop_first": self.drop_first,
-            "summary": _jsonable(self.summary),
+            "summary": jsonable(self.summary),
             "leader_records": _frame_records(self.leader_records),
             "follower_records": _frame_records(self.follower_records),
             "matched": _frame_records(self.matched),
