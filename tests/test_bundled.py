@@ -98,9 +98,8 @@ def test_bundled_paths_are_inside_the_package() -> None:
 def test_bundled_snapshot_answers_the_headline_offline(tmp_path: Path) -> None:
     import math
 
-    from aigap.ingest import store_parsed
-
     import aigap
+    from aigap.api.data import store_parsed
     from aigap.sources.bundled import load_bundled
     from aigap.store import Store
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from aigap.ingest import import_path
 
 import aigap
+from aigap.api.data import import_path
 from aigap.errors import SchemaError
 from aigap.sources import SourceFile, get_source
 from aigap.sources.user_scores import PROVENANCE, metric_id, parse_results

@@ -401,7 +401,7 @@ def _end_date(req: GapRequest, sel: Selection) -> pd.Timestamp | None:
     used when it lies past it (the cut is stated in the data warnings and the sentence)."""
     if req.as_of is None:
         return None
-    newest = sel.newest_data()
+    newest = sel.coverage_end or sel.newest_data()
     if newest is not None and req.as_of > newest:
         note = (f"as_of {req.as_of} is past the newest data ({newest}): the series ends "
                 f"on {newest}")

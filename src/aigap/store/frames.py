@@ -38,6 +38,8 @@ class Selection:
     starter: bool = False
     #: dataset -> the newest date its chosen vintage carries (its ``data_as_of``)
     data_dates: dict[str, date | None] = field(default_factory=dict)
+    #: the newest release (or observation) date among the rows read, before any as-of cut
+    coverage_end: date | None = None
 
     def newest_data(self) -> date | None:
         """The newest data date among the chosen vintages."""
@@ -224,6 +226,9 @@ def load_observations(
     ids = tuple(sorted(sel.vintages.values()))
     frame = memo(store, ("observations", metric, ids),
                  lambda: _observations(store, metric, ids))
+    if len(frame):
+        newest = pd.concat([frame["release_date"], frame["observed_on"]]).max()
+        sel.coverage_end = None if pd.isna(newest) else pd.Timestamp(newest).date()
     if as_of is not None:
         ts = pd.Timestamp(as_of)
         frame = frame[(frame["release_date"] <= ts)
