@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from aigap.analysis.frontier import check_group, per_model_best, records, to_days
+from aigap.analysis.units import DAYS_PER_MONTH
 from aigap.errors import QueryError
 
 __all__ = [
@@ -27,8 +28,6 @@ __all__ = [
     "vertical_gap",
 ]
 
-DAYS_PER_MONTH = 30.44
-"""Days per month used to turn day lags into months (365.25 / 12, rounded as Epoch AI does)."""
 
 
 def _check_tau(tau: float) -> float:

@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 
 from aigap.analysis.lag import _timestamp
+from aigap.analysis.units import DAYS_PER_YEAR
 from aigap.errors import QueryError
 
 __all__ = ["DAYS_PER_YEAR", "TrendResult", "default_maxlags", "gap_trend"]
 
-DAYS_PER_YEAR = 365.25
 
 
 def default_maxlags(n: int) -> int:
