@@ -542,8 +542,8 @@ def bootstrap_lag(
     Intervals (chosen by simulation, docs/methods.md "What each interval means"): percentile
     intervals of the ordinary bootstrap for the mean lags; m-out-of-n percentile intervals for
     the end-day, maximum and vertical-gap statistics, whose ordinary bootstrap under-covers
-    (they hinge on one or two frontier models); no interval for the minima (:data:`NO_INTERVAL`), which the
-    bootstrap pins at the estimate; ``reasons`` says why.
+    (they hinge on one or two frontier models); no interval for the minima
+    (:data:`NO_INTERVAL`), which the bootstrap pins at the estimate; ``reasons`` says why.
     """
     _check_common(n, level)
     rng = _check_rng(rng)
