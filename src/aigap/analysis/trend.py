@@ -29,6 +29,7 @@ from aigap.errors import QueryError
 
 __all__ = [
     "DAYS_PER_YEAR",
+    "TREND_EXPONENT",
     "RecordTrend",
     "TrendResult",
     "WindowedTrend",
@@ -216,6 +217,13 @@ def gap_trend(
 # ----------------------------------------------------------------------------- record-growth test
 
 
+TREND_EXPONENT = 0.95
+"""Models drawn per resample in :func:`record_trend`: round(m ** 0.95) (a mild m-out-of-n
+bootstrap; records are running maxima). Chosen by simulation (docs/methods.md): 6-7% false
+"closing"/"widening" at a nominal 10% and 88-99% power against a 1.5x faster follower, where
+the ordinary bootstrap gave 12-13% and m ** 0.9 only 3-4% with less power."""
+
+
 @dataclass(frozen=True)
 class RecordTrend:
     """The record-growth trend of the lag over one window.
@@ -339,6 +347,7 @@ def record_trend(
     min_records: int = 3,
     window: str = "from start",
     anchor: float | None = None,
+    m_exponent: float = TREND_EXPONENT,
 ) -> RecordTrend:
     """Is the lag closing? Compare the growth of the two groups' frontier records.
 
@@ -363,11 +372,14 @@ def record_trend(
         window: a label for output; anchor: optional level (months) of the lag line at the
             window's middle (e.g. the mean daily lag) so the line overlays the daily series;
             default: the level implied by the two fitted record lines.
+        m_exponent: each resample draws round(m ** m_exponent) of a group's m models (default
+            :data:`TREND_EXPONENT`; 1.0 = the ordinary bootstrap, which calls 12-13% of
+            trend-free simulated pairs closing or widening at a nominal 10%).
 
     Raises:
         QueryError: bad n, level, unit, dates, or a group with fewer than 2 models.
     """
-    from aigap.analysis.uncertainty import _check_common, _check_rng
+    from aigap.analysis.uncertainty import _check_common, _check_rng, _draw_size
 
     _check_common(n, level)
     rng = _check_rng(rng)
@@ -386,8 +398,10 @@ def record_trend(
     v_f = foll["value"].to_numpy("float64")
     b_l, a_l, k_l = _record_fits(x_l, v_l, np.arange(len(v_l))[None, :], 0.0)
     b_f, a_f, k_f = _record_fits(x_f, v_f, np.arange(len(v_f))[None, :], 0.0)
-    idx_l = rng.integers(0, len(v_l), size=(n, len(v_l)))
-    idx_f = rng.integers(0, len(v_f), size=(n, len(v_f)))
+    k_draw_l = _draw_size(len(v_l), m_exponent)
+    k_draw_f = _draw_size(len(v_f), m_exponent)
+    idx_l = rng.integers(0, len(v_l), size=(n, k_draw_l))
+    idx_f = rng.integers(0, len(v_f), size=(n, k_draw_f))
     bl = _record_fits(x_l, v_l, idx_l, 0.0)[0]
     bf = _record_fits(x_f, v_f, idx_f, 0.0)[0]
     ok = np.isfinite(bl) & np.isfinite(bf)
@@ -483,6 +497,7 @@ def trend_windows(
     level: float = 0.9,
     unit: str = "model",
     series: pd.DataFrame | None = None,
+    m_exponent: float = TREND_EXPONENT,
 ) -> WindowedTrend:
     """:func:`record_trend` over several windows ending at ``end``: from ``since`` (or the
     start) and the last 24 and 12 months (``months``; None = from the start).
@@ -497,7 +512,7 @@ def trend_windows(
     out = []
     for m in months:
         start = since if m is None else max(
-            end_ts - pd.DateOffset(months=m),
+            end_ts - pd.DateOffset(months=m) + pd.Timedelta(days=1),
             _timestamp(since, "since date") if since is not None else pd.Timestamp.min)
         label = "from start" if m is None else f"last {m} months"
         anchor = None
@@ -506,5 +521,6 @@ def trend_windows(
                              & (series["date"] <= end_ts), "lag_months"]
             anchor = float(sel.mean()) if len(sel) else None
         out.append(record_trend(leader, follower, since=start, end=end_ts, n=n, rng=rng,
-                                level=level, unit=unit, window=label, anchor=anchor))
+                                level=level, unit=unit, window=label, anchor=anchor,
+                                m_exponent=m_exponent))
     return WindowedTrend(windows=out, overall=overall_verdict([w.verdict for w in out]))
