@@ -16,6 +16,7 @@ import pandas as pd
 
 from aigap.analysis.common import jsonable
 from aigap.analysis.frontier import check_group, per_model_best, records, to_days
+from aigap.analysis.units import DAYS_PER_MONTH
 from aigap.errors import QueryError
 
 __all__ = [
@@ -30,8 +31,6 @@ __all__ = [
     "vertical_gap",
 ]
 
-DAYS_PER_MONTH = 30.44
-"""Days per month used to turn day lags into months (365.25 / 12, rounded as Epoch AI does)."""
 
 
 def check_tau(tau: float) -> float:
@@ -118,7 +117,11 @@ def _daily_arrays(fr: _Frontiers, tau: float) -> dict[str, np.ndarray]:
     # First leader record above the follower's level (+tau); the day before it is s*.
     k = np.minimum(np.searchsorted(v_l, thr, side="right"), len(v_l) - 1)
     lag = np.where(b_l <= thr, 0, t - (d_l[k] - 1))
-    return {"t": t, "leader_best": b_l, "follower_best": b_f, "lag_days": lag}
+    # s* pinned at the day before the leader's first kept record: the leader may have reached
+    # the follower's level earlier than the data show, so the lag is only a lower bound.
+    censored = (lag > 0) & (k == 0)
+    return {"t": t, "leader_best": b_l, "follower_best": b_f, "lag_days": lag,
+            "censored": censored}
 
 
 def _dates(days_int: np.ndarray) -> pd.Series:
@@ -150,7 +153,9 @@ def daily_lag(
         labels: names of the two groups for error messages.
 
     Returns:
-        DataFrame[date, leader_best, follower_best, lag_days, lag_months], one row per day.
+        DataFrame[date, leader_best, follower_best, lag_days, lag_months, censored], one row per
+        day; ``censored`` marks days whose lag is only a lower bound (it is measured from the
+        leader's first kept record, before which the data say nothing).
     """
     tau = check_tau(tau)
     fr = _frontiers(leader, follower, end=end, drop_first=drop_first, labels=labels)
@@ -162,6 +167,7 @@ def daily_lag(
             "follower_best": a["follower_best"],
             "lag_days": a["lag_days"].astype("int64"),
             "lag_months": a["lag_days"] / DAYS_PER_MONTH,
+            "censored": a["censored"],
         }
     )
 
@@ -213,7 +219,8 @@ def matched_lag(
     leader record ever reaches that level the lag is NaN ("not matched").
 
     Returns:
-        DataFrame[model, date, value, leader_model, leader_date, lag_days, lag_months].
+        DataFrame[model, date, value, leader_model, leader_date, lag_days, lag_months,
+        censored] (``censored``: matched to the leader's first kept record, a lower bound).
     """
     tau = check_tau(tau)
     rec_l, _ = _group_records(leader, labels[0], drop_first)
@@ -229,6 +236,8 @@ def matched_lag(
     lag_days = (out["date"] - out["leader_date"]).dt.days.astype("float64")
     out["lag_days"] = lag_days
     out["lag_months"] = lag_days / DAYS_PER_MONTH
+    # matched to the leader's first kept record while ahead of the follower: a lower bound
+    out["censored"] = matched & (k == 0) & (lag_days.to_numpy() > 0)
     return out
 
 
@@ -321,6 +330,7 @@ class LagResult:
     since: pd.Timestamp | None
     drop_first: bool
     labels: tuple[str, str] = field(default=("leader", "follower"))
+    exclude_censored: bool = False
 
     def to_dict(self, *, include_series: bool = True) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings, NaN as None)."""
@@ -332,6 +342,7 @@ class LagResult:
             "end": self.end.date().isoformat(),
             "since": None if self.since is None else self.since.date().isoformat(),
             "drop_first": self.drop_first,
+            "exclude_censored": self.exclude_censored,
             "summary": jsonable(self.summary),
             "leader_records": _frame_records(self.leader_records),
             "follower_records": _frame_records(self.follower_records),
@@ -351,6 +362,7 @@ def lag_analysis(
     since: object = None,
     drop_first: bool = True,
     labels: tuple[str, str] = ("leader", "follower"),
+    exclude_censored: bool = False,
 ) -> LagResult:
     """Run methods 1-4 once and bundle them with window and whole-series summaries.
 
@@ -358,6 +370,12 @@ def lag_analysis(
         leader, follower, tau, end, drop_first, labels: as for :func:`daily_lag`.
         since: start of the summary window (default: the start of the series); the window is
             [max(since, series start), end].
+        exclude_censored: leave days (and matched records) whose lag is only a lower bound
+            (measured from the leader's first kept record) out of the lag summaries. The
+            recommended setting is ``drop_first=False, exclude_censored=True``: no record is
+            thrown away and no bound is averaged as if it were a value. Epoch AI's choice is
+            ``drop_first=True, exclude_censored=False`` (the default, for reproduction).
+            The summaries count the censored days in ``n_censored``.
     """
     tau = check_tau(tau)
     fr = _frontiers(leader, follower, end=end, drop_first=drop_first, labels=labels)
@@ -374,22 +392,34 @@ def lag_analysis(
             "lag_months": a["lag_days"] / DAYS_PER_MONTH,
             "gap": gap,
             "gap_pct": pct,
+            "censored": a["censored"],
         }
     )
+    lag_src = series
+    if exclude_censored:
+        lag_src = series.assign(lag_months=series["lag_months"].where(~series["censored"]))
     since_ts = None if since is None else to_timestamp(since, "since date")
     if since_ts is not None and since_ts > fr.end:
         raise QueryError(f"since date {since_ts.date()} is after the end date {fr.end.date()}")
     matched = matched_lag(leader, follower, tau=tau, drop_first=drop_first, labels=labels)
     ok = matched["lag_months"].notna()
+    if exclude_censored:
+        ok &= ~matched["censored"]
+    in_window = series["date"] >= (since_ts if since_ts is not None else fr.start)
     summary: dict[str, Any] = {
-        "lag_window": summarize(series, "lag_months", since_ts, fr.end),
-        "lag_all": summarize(series, "lag_months"),
+        "lag_window": summarize(lag_src, "lag_months", since_ts, fr.end),
+        "lag_all": summarize(lag_src, "lag_months"),
         "gap_window": summarize(series, "gap", since_ts, fr.end),
         "gap_pct_window": summarize(series, "gap_pct", since_ts, fr.end),
         "matched": {
             "mean": float(matched.loc[ok, "lag_months"].mean()) if ok.any() else math.nan,
             "n_matched": int(ok.sum()),
-            "n_unmatched": int((~ok).sum()),
+            "n_unmatched": int(matched["lag_months"].isna().sum()),
+            "n_censored": int(matched["censored"].sum()),
+        },
+        "n_censored": {
+            "window": int((series["censored"] & in_window).sum()),
+            "all": int(series["censored"].sum()),
         },
     }
     return LagResult(
@@ -403,4 +433,5 @@ def lag_analysis(
         since=since_ts,
         drop_first=drop_first,
         labels=labels,
+        exclude_censored=exclude_censored,
     )
