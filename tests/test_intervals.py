@@ -19,6 +19,7 @@ from aigap.analysis.uncertainty import (
     resampling_units,
     summary_statistics,
 )
+from aigap.attribution.identity import assign_model_ids
 from aigap.errors import QueryError
 
 KW = {"tau": 1.0, "end": "2024-12-31", "since": "2022-01-01", "drop_first": False}
@@ -33,10 +34,12 @@ def _with_aliases(frame: pd.DataFrame, copies: int) -> pd.DataFrame:
 
 def test_model_unit_counts_each_model_once() -> None:
     leader, follower = simulate_pair(np.random.default_rng(3))
-    lead5 = _with_aliases(leader, 5)
+    lead5 = assign_model_ids(_with_aliases(leader, 5)).frame  # as the API's group frames
     units = resampling_units(lead5, "model")
     assert units["model"].nunique() == len(leader)
     assert (units["key"] == lead5["model"]).all()
+    no_ids = resampling_units(_with_aliases(leader, 5), "model")  # no identity: keys
+    assert no_ids["model"].nunique() == 5 * len(leader)
     res = bootstrap_lag(lead5, follower, n=50, rng=np.random.default_rng(0), **KW)
     assert res.n_units == {"leader": len(leader), "follower": len(follower)}
     old = bootstrap_lag(lead5, follower, n=50, rng=np.random.default_rng(0), unit="key", **KW)
@@ -50,7 +53,8 @@ def test_aliases_no_longer_pin_the_end_day_interval() -> None:
     # end-day lag interval collapses to the estimate; by models it does not.
     rng = np.random.default_rng(11)
     leader, follower = simulate_pair(rng, RecordProcess(rate=6.0))
-    lead, foll = _with_aliases(leader, 10), _with_aliases(follower, 10)
+    lead = assign_model_ids(_with_aliases(leader, 10)).frame
+    foll = assign_model_ids(_with_aliases(follower, 10)).frame
     by_key = bootstrap_lag(lead, foll, n=300, rng=np.random.default_rng(0), unit="key",
                            extremes_exponent=1.0, **KW)
     by_model = bootstrap_lag(lead, foll, n=300, rng=np.random.default_rng(0), **KW)

@@ -92,8 +92,8 @@ def resampling_units(frame: pd.DataFrame, unit: str = "model") -> pd.DataFrame:
     With ``unit="model"`` keys that are one model (same release date, same score, names that
     agree; :func:`aigap.attribution.identity.assign_model_ids`) share one ``model`` value, so a
     bootstrap draws the model once, not once per alias or effort variant. An existing
-    ``model_id`` column is used as given; otherwise ids are assigned here (using ``name`` when
-    present). The original key is kept in ``key``. ``unit="key"`` returns the frame unchanged.
+    ``model_id`` column (the API's group frames carry one) is used as given; without it each
+    key counts as its own model. The original key is kept in ``key``. ``unit="key"`` returns the frame unchanged.
 
     Raises:
         QueryError: an unknown unit.
@@ -102,11 +102,9 @@ def resampling_units(frame: pd.DataFrame, unit: str = "model") -> pd.DataFrame:
         return frame
     if unit != "model":
         raise QueryError(f"resampling unit must be one of {', '.join(UNITS)}, got {unit!r}")
-    if "model_id" not in frame.columns:
-        from aigap.attribution.identity import assign_model_ids
-
-        frame = assign_model_ids(frame, name="name" if "name" in frame.columns else None).frame
     out = frame.copy()
+    if "model_id" not in out.columns:  # no identity given: each key is its own model
+        out["model_id"] = out["model"]
     out["key"] = out["model"]
     out["model"] = out["model_id"]
     return out
