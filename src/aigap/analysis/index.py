@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.optimize import minimize
+from scipy import sparse
 from scipy.special import expit
 
 from aigap.errors import QueryError, SchemaError
@@ -56,6 +56,13 @@ class IndexSettings:
             capability-over-time slope, docs/index.md shows by how much here.
         anchor_benchmark: benchmark fixed at difficulty 0 and slope 1.
         anchor_low / anchor_high: (model name, index value) pairs that fix the scale.
+        scale_mode: ``models`` fixes the scale by the two anchor models (error if one is
+            missing); ``benchmark`` uses ``fixed_scale`` on the anchor benchmark's raw units
+            (difficulty 0, slope 1); ``auto`` (default) uses the models when both are in the
+            fit and the benchmark scale otherwise (as-of fits before GPT-5 existed).
+        fixed_scale: (a, b) with index = a + b * raw capability, used by the benchmark scale.
+            The default is aigap's own full fit on the 2026-04 Benchmarking Hub (a, b
+            rounded), so both scales agree on today's data to well under a point.
         min_benchmarks: a model enters the fit only with scores on this many benchmarks.
         min_date: rows of models released before this date are left out (Epoch: 2023-01-01).
         clip: scores are clipped to [clip, 1 - clip] so 0 and 1 stay finite in logit terms.
@@ -68,6 +75,8 @@ class IndexSettings:
     anchor_benchmark: str = "Winogrande"
     anchor_low: tuple[str, float] = ("Claude 3.5 Sonnet", 130.0)
     anchor_high: tuple[str, float] = ("GPT-5", 150.0)
+    scale_mode: str = "auto"
+    fixed_scale: tuple[float, float] = (108.9, 21.7)
     min_benchmarks: int = 4
     min_date: str | None = "2023-01-01"
     clip: float = 1e-3
@@ -87,6 +96,9 @@ class IndexSettings:
             raise QueryError(f"n_boot must be >= 0, got {self.n_boot!r}")
         if not 0 < self.level < 1:
             raise QueryError(f"level must be strictly between 0 and 1, got {self.level!r}")
+        if self.scale_mode not in ("auto", "models", "benchmark"):
+            raise QueryError(f"scale_mode must be auto, models or benchmark, got "
+                             f"{self.scale_mode!r}")
         if float(self.anchor_low[1]) == float(self.anchor_high[1]):
             raise QueryError("the two anchor models need different index values")
         if self.min_date is not None:
@@ -98,6 +110,7 @@ class IndexSettings:
         d = asdict(self)
         d["anchor_low"] = list(self.anchor_low)
         d["anchor_high"] = list(self.anchor_high)
+        d["fixed_scale"] = list(self.fixed_scale)
         return d
 
 
@@ -112,7 +125,8 @@ class IndexFit:
             scale (``edi``, ``slope``), raw difficulty/slope, n_models.
         settings: the settings used.
         as_of: the as-of date of the rows (None = all rows).
-        scale: (a, b) with aci = a + b * capability.
+        scale: (a, b) with aci = a + b * capability (capability in the anchor benchmark's
+            raw units: its difficulty 0, slope 1).
         n_rows: (model, benchmark) cells fitted.
         n_boot_ok: bootstrap replicates that converged and kept both anchors.
         key: :func:`fit_key` of the inputs.
@@ -125,6 +139,7 @@ class IndexFit:
     scale: tuple[float, float]
     n_rows: int
     n_boot_ok: int = 0
+    scale_used: str = "anchor models"
     key: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -140,6 +155,7 @@ class IndexFit:
             "newest_model_date": None if newest is None or pd.isna(newest)
             else pd.Timestamp(newest).date().isoformat(),
             "n_boot_ok": int(self.n_boot_ok),
+            "scale": self.scale_used,
             "settings": self.settings.to_dict(),
             "key": self.key,
         }
@@ -317,15 +333,65 @@ def _bounds(p: _Problem) -> list[tuple[float, float]]:
     return list(zip(lo.tolist(), [10.0] * p.n_params, strict=True))
 
 
-def _solve(p: _Problem, penalty: float, w: FArr, x0: FArr) -> tuple[FArr, bool]:
-    """Minimise the penalised objective with L-BFGS-B (bounds as Epoch's code: |C|, |D| <= 10,
-    0.1 <= slope <= 10), starting at ``x0``."""
+def _jacobian(p: _Problem, x: FArr, w: FArr) -> tuple[FArr, Any]:
+    """Weighted residuals and their sparse Jacobian (3 non-zeros per cell)."""
+    cap, diff, slope = p.unpack(x)
+    gap = cap[p.mi] - diff[p.bi]
+    pred = expit(slope[p.bi] * gap)
+    sw = np.sqrt(w)
+    g = sw * pred * (1.0 - pred)
+    n = len(p.y)
+    slope_col = np.full(p.n_b, -1, dtype=np.int64)
+    free_b = np.delete(np.arange(p.n_b), p.anchor_b)
+    slope_col[free_b] = p.n_m + p.n_b + np.arange(p.n_b - 1)
+    sc = slope_col[p.bi]
+    has = sc >= 0
+    rows = np.concatenate([np.arange(n), np.arange(n), np.flatnonzero(has)])
+    cols = np.concatenate([p.mi, p.n_m + p.bi, sc[has]])
+    vals = np.concatenate([g * slope[p.bi], -g * slope[p.bi], (g * gap)[has]])
+    jac = sparse.csr_matrix((vals, (rows, cols)), shape=(n, p.n_params))
+    return sw * (pred - p.y), jac
+
+
+def _solve(p: _Problem, penalty: float, w: FArr, x0: FArr, *, max_iter: int = 300,
+           tol: float = 1e-10) -> tuple[FArr, bool]:
+    """Minimise the penalised objective by Levenberg-Marquardt on the exact Gauss-Newton
+    matrix (253 x 253 on the shared data, so each step is one small dense solve).
+
+    Steps are projected onto Epoch's bounds (|C|, |D| <= 10, 0.1 <= slope <= 10); on the
+    shared data none is active at the optimum. Converged when the objective's relative
+    decrease falls below ``tol``.
+    """
     bounds = _bounds(p)
     lo = np.array([b[0] for b in bounds])
-    res = minimize(_objective(p, penalty, w), np.clip(x0, lo, 10.0), jac=True,
-                   method="L-BFGS-B", bounds=bounds,
-                   options={"maxiter": 20000, "maxcor": 30, "ftol": 1e-14, "gtol": 1e-9})
-    return np.asarray(res.x, dtype=np.float64), bool(res.success or res.status == 1)
+    lam = penalty / p.n_params
+    fg = _objective(p, penalty, w)
+    x = np.clip(x0, lo, 10.0)
+    f = fg(x)[0]
+    mu = 1e-3
+    eye = np.eye(p.n_params)
+    for _ in range(max_iter):
+        r, jac = _jacobian(p, x, w)
+        grad = np.asarray(jac.T @ r) + lam * x
+        hess = (jac.T @ jac).toarray() + lam * eye
+        damp = np.diag(hess).copy()
+        while True:
+            try:
+                step = np.linalg.solve(hess + mu * np.diag(damp + 1e-12), -grad)
+            except np.linalg.LinAlgError:
+                step = np.zeros_like(x)
+            x_new = np.clip(x + step, lo, 10.0)
+            f_new = fg(x_new)[0]
+            if f_new <= f:
+                break
+            mu *= 4.0
+            if mu > 1e12:
+                return x, True  # no descent step exists: at a (bounded) optimum
+        done = (f - f_new) <= tol * max(f, 1e-300)
+        x, f, mu = x_new, f_new, max(mu / 3.0, 1e-9)
+        if done:
+            return x, True
+    return x, False
 
 
 def _start(p: _Problem) -> FArr:
@@ -358,16 +424,6 @@ def _anchor_index(names: pd.Series, wanted: str, what: str) -> int:
         "present in the fit")
 
 
-def _scale(cap: FArr, lo_i: int, hi_i: int, s: IndexSettings) -> tuple[float, float]:
-    lo_v, hi_v = float(s.anchor_low[1]), float(s.anchor_high[1])
-    span = cap[hi_i] - cap[lo_i]
-    if abs(span) < 1e-9:
-        raise QueryError("the two anchor models have the same fitted capability; the scale "
-                         "cannot be fixed")
-    b = (hi_v - lo_v) / span
-    return lo_v - b * cap[lo_i], b
-
-
 def _problem(cells: pd.DataFrame, models: pd.Index, benches: pd.Index, s: IndexSettings
              ) -> _Problem:
     if s.anchor_benchmark not in benches:
@@ -381,38 +437,65 @@ def _problem(cells: pd.DataFrame, models: pd.Index, benches: pd.Index, s: IndexS
         anchor_b=int(benches.get_loc(s.anchor_benchmark)))
 
 
-def _bootstrap(p: _Problem, x_hat: FArr, s: IndexSettings, anchors: tuple[int, int],
+def _anchored(cap: FArr, diff: FArr, p: _Problem, s: IndexSettings,
+              anchors: tuple[int, int] | None) -> tuple[float, float] | None:
+    """(a, b) with index = a + b * cap: by the anchor models, else by the fixed benchmark
+    scale on capabilities shifted so the anchor benchmark sits at difficulty 0."""
+    if anchors is not None:
+        span = cap[anchors[1]] - cap[anchors[0]]
+        if abs(span) < 1e-9:
+            return None
+        b = (float(s.anchor_high[1]) - float(s.anchor_low[1])) / span
+        return float(s.anchor_low[1]) - b * cap[anchors[0]], b
+    a0, b0 = s.fixed_scale
+    return a0 - b0 * diff[p.anchor_b], b0
+
+
+def _bootstrap(p: _Problem, x_hat: FArr, s: IndexSettings, anchors: tuple[int, int] | None,
                rng: np.random.Generator) -> tuple[FArr, int]:
-    """Anchored capabilities per replicate (rows: replicates; NaN where a model had no data).
+    """Index values per replicate (rows: replicates; NaN where a model had no data).
 
     Each replicate draws benchmarks with replacement (weight = times drawn) and, within each
     model, its cells with replacement; a cell's weight is the product. Warm-started at the
-    full fit. Replicates that lose an anchor model or fail to converge are dropped.
+    full fit and re-scaled like the full fit. Replicates that lose an anchor model (or the
+    anchor benchmark, on the benchmark scale) or fail to converge are dropped.
     """
     order = np.argsort(p.mi, kind="stable")
     n_per = np.bincount(p.mi, minlength=p.n_m)
     start = np.concatenate([[0], np.cumsum(n_per)[:-1]])
     out = np.full((int(s.n_boot), p.n_m), np.nan)
     ok = 0
-    for k in range(int(s.n_boot)):
+    for _ in range(int(s.n_boot)):
         wb = np.bincount(rng.integers(0, p.n_b, p.n_b), minlength=p.n_b).astype(np.float64)
         pick = start[p.mi[order]] + np.floor(rng.random(len(order)) * n_per[p.mi[order]])
         wc = np.bincount(order[pick.astype(np.int64)], minlength=len(p.y)).astype(np.float64)
         w = wc * wb[p.bi]
         has = np.bincount(p.mi, w, p.n_m) > 0
-        if not (has[anchors[0]] and has[anchors[1]]):
+        if anchors is not None and not (has[anchors[0]] and has[anchors[1]]):
+            continue
+        if anchors is None and wb[p.anchor_b] == 0:
             continue
         x, success = _solve(p, s.penalty, w, x_hat)
-        if not success:
+        cap, diff, _ = p.unpack(x)
+        ab = _anchored(cap, diff, p, s, anchors)
+        if not success or ab is None:
             continue
-        cap = p.unpack(x)[0]
-        span = cap[anchors[1]] - cap[anchors[0]]
-        if abs(span) < 1e-9:
-            continue
-        b = (s.anchor_high[1] - s.anchor_low[1]) / span
-        out[ok] = np.where(has, s.anchor_low[1] + b * (cap - cap[anchors[0]]), np.nan)
+        out[ok] = np.where(has, ab[0] + ab[1] * cap, np.nan)
         ok += 1
     return out[:ok], ok
+
+
+def _anchor_pair(names: pd.Series, s: IndexSettings) -> tuple[int, int] | None:
+    """Positions of the anchor models, or None when the benchmark scale is to be used."""
+    if s.scale_mode == "benchmark":
+        return None
+    try:
+        return (_anchor_index(names, s.anchor_low[0], "anchor_low"),
+                _anchor_index(names, s.anchor_high[0], "anchor_high"))
+    except QueryError:
+        if s.scale_mode == "models":
+            raise
+        return None
 
 
 def fit_index(rows: pd.DataFrame, settings: IndexSettings | None = None, *,
@@ -446,25 +529,28 @@ def fit_index(rows: pd.DataFrame, settings: IndexSettings | None = None, *,
     benches = pd.Index(sorted(cells["benchmark"].unique()))
     p = _problem(cells, models, benches, s)
     names = meta.reindex(models)["model_name"].astype(str).reset_index(drop=True)
-    lo_i = _anchor_index(names, s.anchor_low[0], "anchor_low")
-    hi_i = _anchor_index(names, s.anchor_high[0], "anchor_high")
+    anchors = _anchor_pair(names, s)
     x_hat, success = _solve(p, s.penalty, np.ones(len(p.y)), _start(p))
     if not success:
         raise QueryError("the index fit did not converge")
     cap, diff, slope = p.unpack(x_hat)
-    a, b = _scale(cap, lo_i, hi_i, s)
+    ab = _anchored(cap, diff, p, s, anchors)
+    if ab is None:
+        raise QueryError("the two anchor models have the same fitted capability; the scale "
+                         "cannot be fixed")
+    a, b = ab
     aci = a + b * cap
     lower = upper = np.full(p.n_m, np.nan)
     n_ok = 0
     if s.n_boot > 0:
-        boot, n_ok = _bootstrap(p, x_hat, s, (lo_i, hi_i),
+        boot, n_ok = _bootstrap(p, x_hat, s, anchors,
                                 rng if rng is not None else np.random.default_rng(s.seed))
         if n_ok >= 2:
             tail = (1 - s.level) / 2
             lower = np.nanquantile(boot, tail, axis=0)
             upper = np.nanquantile(boot, 1 - tail, axis=0)
     m = meta.reindex(models).rename_axis("model_key").reset_index()
-    m["capability"] = cap
+    m["capability"] = cap - diff[p.anchor_b]
     m["aci"] = aci
     m["lower"] = lower
     m["upper"] = upper
@@ -472,14 +558,16 @@ def fit_index(rows: pd.DataFrame, settings: IndexSettings | None = None, *,
     cols = ["model_key", "model_name", "release_date", "aci", "lower", "upper", "capability",
             "n_benchmarks"] + (["countries"] if "countries" in m.columns else [])
     bench = pd.DataFrame({
-        "benchmark": benches, "edi": a + b * diff, "slope": slope / b, "difficulty": diff,
+        "benchmark": benches, "edi": a + b * diff, "slope": slope / b,
+        "difficulty": diff - diff[p.anchor_b],
         "slope_raw": slope, "n_models": np.bincount(p.bi, minlength=p.n_b),
         "is_anchor": np.arange(p.n_b) == p.anchor_b})
     return IndexFit(
         models=m[cols].sort_values("aci", ascending=False, kind="stable").reset_index(drop=True),
         benchmarks=bench.sort_values("edi", kind="stable").reset_index(drop=True),
         settings=s, as_of=None if as_of is None else _date(as_of, "as_of"),
-        scale=(float(a), float(b)), n_rows=len(p.y), n_boot_ok=n_ok,
+        scale=(float(a + b * diff[p.anchor_b]), float(b)), n_rows=len(p.y), n_boot_ok=n_ok,
+        scale_used="anchor models" if anchors is not None else "anchor benchmark",
         key=fit_key(rows, s, as_of=as_of))
 
 
