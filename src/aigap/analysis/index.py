@@ -358,8 +358,8 @@ def _solve(p: _Problem, penalty: float, w: FArr, x0: FArr, *, max_iter: int = 30
     """Minimise the penalised objective by Levenberg-Marquardt on the exact Gauss-Newton
     matrix (253 x 253 on the shared data, so each step is one small dense solve).
 
-    Steps are projected onto Epoch's bounds (|C|, |D| <= 10, 0.1 <= slope <= 10); on the
-    shared data none is active at the optimum. Converged when the objective's relative
+    Epoch's bounds (|C|, |D| <= 10, 0.1 <= slope <= 10) are kept by an active set (a
+    parameter on a bound that the gradient pushes outwards is held) and projection. Converged when the objective's relative
     decrease falls below ``tol``.
     """
     bounds = _bounds(p)
@@ -374,12 +374,16 @@ def _solve(p: _Problem, penalty: float, w: FArr, x0: FArr, *, max_iter: int = 30
         r, jac = _jacobian(p, x, w)
         grad = np.asarray(jac.T @ r) + lam * x
         hess = (jac.T @ jac).toarray() + lam * eye
-        damp = np.diag(hess).copy()
+        # Active set: a parameter on a bound whose gradient pushes it outwards stays put.
+        free = ~(((x <= lo + 1e-12) & (grad > 0)) | ((x >= 10.0 - 1e-12) & (grad < 0)))
+        h_f = hess[np.ix_(free, free)]
+        damp = np.diag(h_f).copy()
         while True:
+            step = np.zeros_like(x)
             try:
-                step = np.linalg.solve(hess + mu * np.diag(damp + 1e-12), -grad)
+                step[free] = np.linalg.solve(h_f + mu * np.diag(damp + 1e-12), -grad[free])
             except np.linalg.LinAlgError:
-                step = np.zeros_like(x)
+                pass
             x_new = np.clip(x + step, lo, 10.0)
             f_new = fg(x_new)[0]
             if f_new <= f:
