@@ -193,7 +193,7 @@ def test_bad_input_is_refused() -> None:
     with pytest.raises(QueryError, match="penalty"):
         fit_index(rows, IndexSettings(penalty=-1.0))
     with pytest.raises(QueryError, match="Generator"):
-        fit_index(rows, SETTINGS, rng=42)  # type: ignore[arg-type]
+        fit_index(rows, SETTINGS, rng=42)
     with pytest.raises(QueryError, match="anchor benchmark"):
         fit_index(rows, IndexSettings(**{**SETTINGS.to_dict(), "anchor_benchmark": "Nope",
                                          "anchor_low": (LOW, 130.0),

@@ -14,6 +14,7 @@ Everything here is pure: rows in, :class:`IndexFit` out. The as-of cut is :func:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -149,8 +150,8 @@ class IndexFit:
         newest = self.models["release_date"].max() if len(self.models) else None
         return {
             "as_of": None if self.as_of is None else self.as_of.date().isoformat(),
-            "n_models": int(len(self.models)),
-            "n_benchmarks": int(len(self.benchmarks)),
+            "n_models": len(self.models),
+            "n_benchmarks": len(self.benchmarks),
             "n_rows": int(self.n_rows),
             "newest_model_date": None if newest is None or pd.isna(newest)
             else pd.Timestamp(newest).date().isoformat(),
@@ -168,7 +169,7 @@ class IndexFit:
                 if pd.api.types.is_datetime64_any_dtype(out[c]):
                     out[c] = out[c].dt.strftime("%Y-%m-%d")
             out = out.astype(object).where(out.notna(), None)
-            return [{k: _plain(v) for k, v in r.items()} for r in out.to_dict("records")]
+            return [{str(k): _plain(v) for k, v in r.items()} for r in out.to_dict("records")]
 
         return {"fit": self.fit_info, "models": records(self.models),
                 "benchmarks": records(self.benchmarks)}
@@ -250,7 +251,8 @@ def prepare_rows(rows: pd.DataFrame, settings: IndexSettings | None = None) -> p
         meta["countries"] = first.reindex(meta.index)
         meta["countries"] = meta["countries"].map(lambda v: v if isinstance(v, list) else [])
     cells.attrs["models"] = meta
-    return cells
+    out: pd.DataFrame = cells
+    return out
 
 
 def rows_as_of(rows: pd.DataFrame, as_of: object) -> pd.DataFrame:
@@ -359,8 +361,8 @@ def _solve(p: _Problem, penalty: float, w: FArr, x0: FArr, *, max_iter: int = 30
     matrix (253 x 253 on the shared data, so each step is one small dense solve).
 
     Epoch's bounds (|C|, |D| <= 10, 0.1 <= slope <= 10) are kept by an active set (a
-    parameter on a bound that the gradient pushes outwards is held) and projection. Converged when the objective's relative
-    decrease falls below ``tol``.
+    parameter on a bound that the gradient pushes outwards is held) and projection.
+    Converged when the objective's relative decrease falls below ``tol``.
     """
     bounds = _bounds(p)
     lo = np.array([b[0] for b in bounds])
@@ -380,10 +382,8 @@ def _solve(p: _Problem, penalty: float, w: FArr, x0: FArr, *, max_iter: int = 30
         damp = np.diag(h_f).copy()
         while True:
             step = np.zeros_like(x)
-            try:
+            with contextlib.suppress(np.linalg.LinAlgError):
                 step[free] = np.linalg.solve(h_f + mu * np.diag(damp + 1e-12), -grad[free])
-            except np.linalg.LinAlgError:
-                pass
             x_new = np.clip(x + step, lo, 10.0)
             f_new = fg(x_new)[0]
             if f_new <= f:
@@ -435,10 +435,10 @@ def _problem(cells: pd.DataFrame, models: pd.Index, benches: pd.Index, s: IndexS
                          f"benchmarks present: {sorted(benches)[:8]}...")
     y = cells["score"].to_numpy(np.float64).clip(s.clip, 1 - s.clip)
     return _Problem(
-        mi=models.get_indexer(cells["model_key"]).astype(np.int64),
-        bi=benches.get_indexer(cells["benchmark"]).astype(np.int64),
+        mi=models.get_indexer(pd.Index(cells["model_key"])).astype(np.int64),
+        bi=benches.get_indexer(pd.Index(cells["benchmark"])).astype(np.int64),
         y=y, n_m=len(models), n_b=len(benches),
-        anchor_b=int(benches.get_loc(s.anchor_benchmark)))
+        anchor_b=int(np.flatnonzero(benches == s.anchor_benchmark)[0]))
 
 
 def _anchored(cap: FArr, diff: FArr, p: _Problem, s: IndexSettings,
