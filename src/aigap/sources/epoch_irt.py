@@ -234,9 +234,8 @@ def read_irt_rows(directory: Path, *, benchmarks: tuple[IrtBenchmark, ...] = IRT
     rows["model_key"] = model_key(rows["model_name"]).astype(str)
     rows["release_date"] = rows["version_date"].fillna(rows["model_version"].map(
         info["release_date"]))
-    empty: list[str] = []
-    rows["countries"] = rows["model_version"].map(info["countries"]).map(
-        lambda v: v if isinstance(v, list) else empty)
+    by_version = dict(zip(eci["model_version"].astype(str), eci["countries"], strict=True))
+    rows["countries"] = [list(by_version.get(v, [])) for v in rows["model_version"].astype(str)]
     released = read_benchmark_release_dates(directory)
     rows["benchmark_release_date"] = pd.to_datetime(rows["benchmark"].map(released))
     if not len(rows):
