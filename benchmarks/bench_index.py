@@ -78,7 +78,7 @@ def main() -> None:
 
     rows = timed("read rows", lambda: read_irt_rows(args.data))
     eci = read_published_eci(args.data)
-    eci["model_key"] = model_key(eci["model_group"])
+    eci["model_key"] = model_key(eci["group_name"])
     base = IndexSettings(n_boot=0)
     fit = timed("one full fit (no bootstrap)", lambda: fit_index(rows, base))
     assert isinstance(fit, IndexFit)
@@ -110,7 +110,8 @@ def main() -> None:
             ("min benchmarks 3", replace(base, min_benchmarks=3)),
             ("min benchmarks 6", replace(base, min_benchmarks=6)),
             ("min benchmarks 8", replace(base, min_benchmarks=8)),
-            ("anchors GPT-4o = 125, GPT-5 = 150", replace(base, anchor_low=("GPT-4o", 125.0))),
+            ("anchors GPT-4o (2024-05-13) = 125, GPT-5 = 150",
+             replace(base, anchor_low=("GPT-4o (2024-05-13)", 125.0), scale_mode="models")),
             ("scale by anchor benchmark", replace(base, scale_mode="benchmark")),
         ]
         print("| setting | models | r vs ECI | median abs diff | p90 abs diff | "

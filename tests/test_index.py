@@ -244,7 +244,7 @@ def test_reproduces_epochs_published_eci(shared_data: Path) -> None:
     folder = shared_data / "epoch" / "benchmark_data_2026-04"
     rows = read_irt_rows(folder)
     eci = read_published_eci(folder)
-    eci["model_key"] = model_key(eci["model_group"])
+    eci["model_key"] = model_key(eci["group_name"])
     fit = fit_index(rows, IndexSettings(n_boot=0))
     agr = agreement(fit, eci)
     assert agr.n >= 140

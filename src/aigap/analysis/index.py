@@ -77,7 +77,7 @@ class IndexSettings:
     anchor_low: tuple[str, float] = ("Claude 3.5 Sonnet", 130.0)
     anchor_high: tuple[str, float] = ("GPT-5", 150.0)
     scale_mode: str = "auto"
-    fixed_scale: tuple[float, float] = (108.9, 21.7)
+    fixed_scale: tuple[float, float] = (109.5, 21.7)
     min_benchmarks: int = 4
     min_date: str | None = "2023-01-01"
     clip: float = 1e-3

@@ -126,8 +126,9 @@ def read_published_eci(directory: Path) -> pd.DataFrame:
     """Epoch's published ECI per model version, with its model group and countries.
 
     Returns:
-        DataFrame[model_version, model_group, eci, release_date, countries]; ``eci`` is NaN for
-        versions Epoch lists without a score.
+        DataFrame[model_version, model_group, eci, release_date, countries, group_name];
+        ``eci`` is NaN for versions Epoch lists without a score; ``group_name`` is the unit
+        the index fits (see :func:`_group_names`).
     """
     file = _file(directory, ECI_FILE)
     frame = read_csv(file)
@@ -149,7 +150,24 @@ def read_published_eci(directory: Path) -> pd.DataFrame:
         "release_date": to_dates(frame[c_date], file=name, column=c_date),
         "countries": countries,
     })
-    return out[version.notna() & (version != "")].reset_index(drop=True)
+    out = out[version.notna() & (version != "")].reset_index(drop=True)
+    out["group_name"] = _group_names(out)
+    return out
+
+
+def _group_names(eci: pd.DataFrame) -> pd.Series:
+    """The fitted unit's name per version: the model name, dated when the name has several.
+
+    Epoch's fit aggregates versions into release-dated model groups: versions of one named
+    model released on different days (Gemini 1.5 Pro, February / May / September 2024) are
+    separate models with separate scores, versions released the same day (GPT-5 at four
+    reasoning settings) are one. The ECI file shows this as one score per (name, release
+    date); this reproduces it from the name and date columns alone.
+    """
+    dates = eci["release_date"].dt.strftime("%Y-%m-%d").fillna("undated")
+    n_dates = eci.groupby("model_group")["release_date"].transform("nunique")
+    name = eci["model_group"].astype(str)
+    return name.where(n_dates <= 1, name + " (" + dates + ")")
 
 
 def read_benchmark_release_dates(directory: Path) -> pd.Series:
@@ -213,8 +231,9 @@ def read_irt_rows(directory: Path, *, benchmarks: tuple[IrtBenchmark, ...] = IRT
                   ) -> pd.DataFrame:
     """Read the raw rows the index fit uses from an unzipped Benchmarking Hub folder.
 
-    One row per (model version, benchmark, report). Versions are grouped into models with
-    the ``Model name`` of Epoch's ECI file; a version it does not list is its own model.
+    One row per (model version, benchmark, report). Versions are grouped into models by the
+    ``Model name`` and release date of Epoch's ECI file; a version it does not list is its
+    own model.
 
     Returns:
         DataFrame[model_key, model_name, model_version, release_date, benchmark, score, raw,
@@ -229,7 +248,7 @@ def read_irt_rows(directory: Path, *, benchmarks: tuple[IrtBenchmark, ...] = IRT
     frames = [_read_one(directory, b) for b in benchmarks]
     rows = pd.concat(frames, ignore_index=True)
     info = eci.drop_duplicates("model_version").set_index("model_version")
-    group = rows["model_version"].map(info["model_group"])
+    group = rows["model_version"].map(info["group_name"])
     rows["model_name"] = group.fillna(rows["model_version"]).astype(str)
     rows["model_key"] = model_key(rows["model_name"]).astype(str)
     rows["release_date"] = rows["version_date"].fillna(rows["model_version"].map(
