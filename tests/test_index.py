@@ -253,3 +253,65 @@ def test_reproduces_epochs_published_eci(shared_data: Path) -> None:
     early = fit_index_as_of(rows, "2024-06-01", IndexSettings(n_boot=0))
     assert pd.Timestamp(early.fit_info["newest_model_date"]) <= pd.Timestamp("2024-06-01")
     assert early.fit_info["scale"] == "anchor benchmark"
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_reader_groups_versions_normalises_and_keeps_run_dates(tmp_path: Path) -> None:
+    from aigap.sources.epoch_irt import IrtBenchmark, read_irt_rows, read_published_eci
+
+    _write(tmp_path, "epoch_capabilities_index.csv",
+           "Model version,ECI Score,Release date,Country,Model name\n"
+           "alpha-1_high,140,2025-01-10,United States of America,Alpha 1\n"
+           "alpha-1_low,140,2025-01-10,United States of America,Alpha 1\n"
+           "beta-a,120,2024-02-01,China,Beta\n"
+           "beta-b,125,2024-09-01,China,Beta\n")
+    _write(tmp_path, "quiz.csv",
+           "Model version,mean_score,Release date,Started at\n"
+           "alpha-1_high,0.75,2025-01-10,2025-02-01T10:00:00.000Z\n"
+           "alpha-1_low,0.55,2025-01-10,2025-02-02T10:00:00.000Z\n"
+           "beta-a,0.20,2024-02-01,2025-03-01T10:00:00.000Z\n"
+           "beta-b,,2024-09-01,\n")
+    _write(tmp_path, "essay_external.csv",
+           "Model version,Percent,Release date,Name\n"
+           "beta-b,40,2024-09-01,Beta B\n"
+           "gamma,80,2024-05-05,Gamma\n")
+    _write(tmp_path, "additional_eci_data/eci_benchmark_difficulties_and_slopes.csv",
+           "benchmark_name,benchmark_release_date\nQuiz,2023-06-01\nEssay,\n")
+    benches = (IrtBenchmark("quiz", "Quiz", "mean_score", 0.5),
+               IrtBenchmark("essay_external", "Essay", "Percent"))
+    rows = read_irt_rows(tmp_path, benchmarks=benches)
+    # two-option quiz (chance 0.5): 0.75 -> 0.5, 0.20 -> 0 (clipped); blank scores dropped
+    quiz = rows[rows["benchmark"] == "Quiz"].set_index("model_version")
+    assert quiz.loc["alpha-1_high", "score"] == pytest.approx(0.5)
+    assert quiz.loc["beta-a", "score"] == 0.0
+    assert "beta-b" not in quiz.index
+    # same name + same date -> one model; same name, different dates -> dated models
+    assert set(rows["model_name"]) == {"Alpha 1", "Beta (2024-02-01)", "Beta (2024-09-01)",
+                                       "gamma"}
+    assert quiz.loc["alpha-1_low", "run_date"] == pd.Timestamp("2025-02-02")
+    essay = rows[rows["benchmark"] == "Essay"].set_index("model_version")
+    assert essay.loc["gamma", "score"] == pytest.approx(0.8)  # percent detected
+    assert pd.isna(essay.loc["gamma", "run_date"])
+    assert quiz["benchmark_release_date"].eq(pd.Timestamp("2023-06-01")).all()
+    assert essay.loc["beta-b", "countries"] == ["CHN"]
+    eci = read_published_eci(tmp_path)
+    assert eci["group_name"].tolist() == ["Alpha 1", "Alpha 1", "Beta (2024-02-01)",
+                                          "Beta (2024-09-01)"]
+
+
+def test_reader_names_the_missing_file_and_column(tmp_path: Path) -> None:
+    from aigap.errors import SourceError
+    from aigap.sources.epoch_irt import IrtBenchmark, read_irt_rows
+
+    with pytest.raises(SourceError, match=r"epoch_capabilities_index\.csv"):
+        read_irt_rows(tmp_path)
+    _write(tmp_path, "epoch_capabilities_index.csv",
+           "Model version,ECI Score,Release date\nx,100,2024-01-01\n")
+    _write(tmp_path, "quiz.csv", "Model version,Score,Release date\nx,0.5,2024-01-01\n")
+    with pytest.raises(SchemaError, match="mean_score"):
+        read_irt_rows(tmp_path, benchmarks=(IrtBenchmark("quiz", "Quiz", "mean_score"),))
