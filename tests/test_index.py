@@ -230,8 +230,17 @@ def test_agreement_and_score_frame() -> None:
     assert len(agr.worst) == 5 and agr.worst["diff"].abs().is_monotonic_decreasing
     sf = score_frame(fit)
     assert list(sf.columns) == ["model_key", "model_name", "metric", "value", "lower", "upper",
-                                "release_date", "countries"]
+                                "stderr", "release_date", "countries"]
     assert (sf["metric"] == "aci").all() and len(sf) == len(fit.models)
+    assert sf["stderr"].isna().all()  # no bootstrap, no stderr
+    boot = fit_index(rows, IndexSettings(**{**SETTINGS.to_dict(), "anchor_low": (LOW, 130.0),
+                                            "anchor_high": (HIGH, 150.0),
+                                            "fixed_scale": (0.0, 1.0), "n_boot": 5}),
+                     rng=np.random.default_rng(0))
+    sb = score_frame(boot)
+    # a 90% interval of half-width h gives sd h / 1.645
+    half = (sb["upper"] - sb["lower"]) / 2
+    assert np.allclose(sb["stderr"], half / 1.6448536, rtol=1e-6)
     d = fit.to_dict()
     assert d["fit"]["n_models"] == len(fit.models) and "settings" in d["fit"]
 

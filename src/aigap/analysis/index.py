@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy import sparse
-from scipy.special import expit
+from scipy.special import expit, ndtri
 
 from aigap.errors import QueryError, SchemaError
 
@@ -662,14 +662,21 @@ def agreement(fit: IndexFit, published: pd.DataFrame, *, n_worst: int = 10) -> A
 def score_frame(fit: IndexFit, metric: str = "aci") -> pd.DataFrame:
     """The fit as a score frame for the lag/trend engines.
 
+    ``stderr`` is the interval's half-width divided by the normal quantile of the fit's level,
+    so the lag bootstrap (:func:`aigap.analysis.uncertainty.score_sd`, which prefers
+    ``stderr`` and otherwise reads lower/upper as a 95% interval) draws index noise of the
+    right size whatever level the index intervals were computed at.
+
     Returns:
-        DataFrame[model_key, model_name, metric, value, lower, upper, release_date, countries]
-        (countries empty lists when the rows carried none).
+        DataFrame[model_key, model_name, metric, value, lower, upper, stderr, release_date,
+        countries] (countries empty lists when the rows carried none).
     """
     m = fit.models
+    z = float(ndtri(0.5 + fit.settings.level / 2))
+    stderr = (m["upper"] - m["lower"]) / (2 * z)
     countries = m["countries"] if "countries" in m.columns else pd.Series(
         [[] for _ in range(len(m))], index=m.index)
     return pd.DataFrame({
         "model_key": m["model_key"], "model_name": m["model_name"], "metric": metric,
-        "value": m["aci"], "lower": m["lower"], "upper": m["upper"],
+        "value": m["aci"], "lower": m["lower"], "upper": m["upper"], "stderr": stderr,
         "release_date": pd.to_datetime(m["release_date"]), "countries": countries})
