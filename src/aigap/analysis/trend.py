@@ -379,10 +379,10 @@ def record_trend(
     Raises:
         QueryError: bad n, level, unit, dates, or a group with fewer than 2 models.
     """
-    from aigap.analysis.uncertainty import _check_common, _check_rng, _draw_size
+    from aigap.analysis.uncertainty import check_common, check_rng, draw_size
 
-    _check_common(n, level)
-    rng = _check_rng(rng)
+    check_common(n, level)
+    rng = check_rng(rng)
     end_ts = None if end is None else to_timestamp(end, "end date")
     lead = _prepared(leader, "leader", end_ts, unit)
     foll = _prepared(follower, "follower", end_ts, unit)
@@ -398,8 +398,8 @@ def record_trend(
     v_f = foll["value"].to_numpy("float64")
     b_l, a_l, k_l = _record_fits(x_l, v_l, np.arange(len(v_l))[None, :], 0.0)
     b_f, a_f, k_f = _record_fits(x_f, v_f, np.arange(len(v_f))[None, :], 0.0)
-    k_draw_l = _draw_size(len(v_l), m_exponent)
-    k_draw_f = _draw_size(len(v_f), m_exponent)
+    k_draw_l = draw_size(len(v_l), m_exponent)
+    k_draw_f = draw_size(len(v_f), m_exponent)
     idx_l = rng.integers(0, len(v_l), size=(n, k_draw_l))
     idx_f = rng.integers(0, len(v_f), size=(n, k_draw_f))
     bl = _record_fits(x_l, v_l, idx_l, 0.0)[0]

@@ -93,7 +93,8 @@ def resampling_units(frame: pd.DataFrame, unit: str = "model") -> pd.DataFrame:
     agree; :func:`aigap.attribution.identity.assign_model_ids`) share one ``model`` value, so a
     bootstrap draws the model once, not once per alias or effort variant. An existing
     ``model_id`` column (the API's group frames carry one) is used as given; without it each
-    key counts as its own model. The original key is kept in ``key``. ``unit="key"`` returns the frame unchanged.
+    key counts as its own model. The original key is kept in ``key``. ``unit="key"``
+    returns the frame unchanged.
 
     Raises:
         QueryError: an unknown unit.
@@ -110,14 +111,14 @@ def resampling_units(frame: pd.DataFrame, unit: str = "model") -> pd.DataFrame:
     return out
 
 
-def _check_common(n: int, level: float) -> None:
+def check_common(n: int, level: float) -> None:
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
         raise QueryError(f"number of bootstrap resamples must be an integer >= 1, got {n!r}")
     if not (isinstance(level, (int, float)) and 0 < float(level) < 1):
         raise QueryError(f"confidence level must be strictly between 0 and 1, got {level!r}")
 
 
-def _check_rng(rng: object) -> np.random.Generator:
+def check_rng(rng: object) -> np.random.Generator:
     if not isinstance(rng, np.random.Generator):
         raise QueryError(
             "rng must be a seeded numpy.random.Generator (e.g. numpy.random.default_rng(42)), "
@@ -282,8 +283,8 @@ def bootstrap(
         rng: a seeded ``numpy.random.Generator``.
         level: percentile-interval level in (0, 1).
     """
-    _check_common(n, level)
-    rng = _check_rng(rng)
+    check_common(n, level)
+    rng = check_rng(rng)
     estimates = dict(statistic(leader, follower))
     lead = per_model_best(leader, group="leader")
     foll = per_model_best(follower, group="follower")
@@ -442,7 +443,7 @@ def _draw_statistics(
     """n resamples of the :data:`LAG_STATISTICS`, drawing round(m ** exponent) of each group's
     m units per resample, in chunks (leader indices, follower indices, then noise)."""
     (arr_l, sd_l, m_l), (arr_f, sd_f, m_f) = groups
-    k_l, k_f = _draw_size(m_l, exponent), _draw_size(m_f, exponent)
+    k_l, k_f = draw_size(m_l, exponent), draw_size(m_f, exponent)
     parts: dict[str, list[np.ndarray]] = {k: [] for k in LAG_STATISTICS}
     done = 0
     while done < n:
@@ -458,7 +459,7 @@ def _draw_statistics(
     return {k: np.concatenate(v) for k, v in parts.items()}
 
 
-def _draw_size(m: int, exponent: float) -> int:
+def draw_size(m: int, exponent: float) -> int:
     """Units drawn per resample for a group of m units: round(m ** exponent), at least 2."""
     if not (0 < exponent <= 1):
         raise QueryError(f"m_exponent must be in (0, 1], got {exponent!r}")
@@ -543,8 +544,8 @@ def bootstrap_lag(
     (they hinge on one or two frontier models); no interval for the minima
     (:data:`NO_INTERVAL`), which the bootstrap pins at the estimate; ``reasons`` says why.
     """
-    _check_common(n, level)
-    rng = _check_rng(rng)
+    check_common(n, level)
+    rng = check_rng(rng)
     tau = check_tau(tau)
     leader = resampling_units(leader, unit)
     follower = resampling_units(follower, unit)

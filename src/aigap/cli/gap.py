@@ -22,7 +22,15 @@ Since = Annotated[str | None, typer.Option("--since", help="Start of the summary
 Attribution = Annotated[str, typer.Option("--attribution", "-a", help="inclusive | exclusive "
                                           "| hq (see docs/attribution.md).")]
 DropFirst = Annotated[bool, typer.Option("--drop-first/--keep-first", help="Drop each group's "
-                                         "first record (Epoch AI's convention).")]
+                                         "first record (Epoch AI's convention, to reproduce "
+                                         "its figures). Default: keep it and leave out the "
+                                         "censored days instead.")]
+Censored = Annotated[bool, typer.Option("--exclude-censored/--include-censored", help="Leave "
+                                        "out of the means the days whose lag is only a lower "
+                                        "bound (measured from the first record in the data).")]
+Bootstrap = Annotated[int, typer.Option("--bootstrap", "-b", help="Bootstrap resamples of "
+                                        "models (0 = no intervals).")]
+Seed = Annotated[int, typer.Option("--seed", help="Seed of the random generator (>= 0).")]
 Level = Annotated[float, typer.Option("--level", help="Interval level.")]
 
 
@@ -49,7 +57,14 @@ def emit_report(report: Any, fmt: str, title: str) -> bool:
         typer.echo(frame_to_csv(report.summary), nl=False)
         return False
     typer.echo(report.sentence())
-    print_table(report.summary, title)
+    summary = report.summary
+    notes = summary.pop("note") if "note" in summary else None
+    print_table(summary, title)
+    if notes is not None:
+        first = summary.columns[0]
+        for label, note in zip(summary[first], notes, strict=True):
+            if note:
+                typer.echo(f"{label}: {note}")
     return True
 
 
@@ -79,10 +94,10 @@ def lag_cmd(
     as_of: AsOf = None,
     since: Since = None,
     attribution: Attribution = "inclusive",
-    drop_first: DropFirst = True,
-    bootstrap: Annotated[int, typer.Option("--bootstrap", "-b", help="Bootstrap resamples "
-                                           "(0 = no intervals).")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator.")] = 0,
+    drop_first: DropFirst = False,
+    exclude_censored: Censored = True,
+    bootstrap: Bootstrap = 1000,
+    seed: Seed = 0,
     level: Level = 0.9,
     sensitivity: Annotated[bool, typer.Option("--sensitivity", help="Add a table over tau in "
                                               "{0,1,2}, first record dropped/kept and "
@@ -98,13 +113,17 @@ def lag_cmd(
 
     fmt = check_format(fmt)
     report = lag(leader, follower, metric, method=method, tau=tau, as_of=as_of, since=since,
-                 attribution=attribution, drop_first=drop_first, bootstrap=bootstrap,
-                 seed=seed, level=level, sensitivity=sensitivity, home=state.home)
+                 attribution=attribution, drop_first=drop_first,
+                 exclude_censored=exclude_censored, bootstrap=bootstrap, seed=seed,
+                 level=level, sensitivity=sensitivity, home=state.home)
+    units = ", ".join(f"{g} {n} models ({report.n_keys.get(g, n)} keys)"
+                      for g, n in report.n_models.items())
     title = (f"{report.follower_label} behind {report.leader_label} on {metric} "
-             f"({int(level * 100)}% bootstrap intervals, {bootstrap} resamples)")
+             f"({int(level * 100)}% bootstrap intervals, {bootstrap} resamples of {units})")
     if not emit_report(report, fmt, title):
         return
-    recs = report.result.follower_records.tail(5)
+    recs = report.frames()["records"]
+    recs = recs[recs["group"] == report.follower_label][["name", "date", "value"]].tail(5)
     if len(recs):
         print_table(recs, f"latest {report.follower_label} records")
     if report.sensitivity is not None:
@@ -121,24 +140,28 @@ def trend_cmd(
     as_of: AsOf = None,
     since: Since = None,
     attribution: Attribution = "inclusive",
-    drop_first: DropFirst = True,
+    drop_first: DropFirst = False,
+    exclude_censored: Censored = True,
+    bootstrap: Bootstrap = 1000,
+    seed: Seed = 0,
     level: Level = 0.9,
-    maxlags: Annotated[int | None, typer.Option("--maxlags", help="Newey-West truncation lag "
-                                                "in days (default ceil(1.3*sqrt(n))).")] = None,
     fmt: FormatOption = "table",
 ) -> None:
-    """Is the gap closing? Slope of the daily lag (and vertical gap) per year, HAC interval.
+    """Is the gap closing? Compares how fast each group's frontier records rise, over the
+    window from --since and the last 24 and 12 months, with a model bootstrap.
 
-    "closing" only when the whole interval is below zero.
+    "closing" only when the whole interval says the follower's records rise faster; windows
+    that disagree give "depends on the window" (docs/methods.md).
     Example: aigap trend --leader USA --follower CHN --metric eci --since 2023-01-01
     """
     from aigap.api.capability import trend
 
     fmt = check_format(fmt)
     report = trend(leader, follower, metric, tau=tau, as_of=as_of, since=since,
-                   attribution=attribution, drop_first=drop_first, level=level,
-                   maxlags=maxlags, home=state.home)
-    if emit_report(report, fmt, "Trend of the gap (OLS, Newey-West interval)"):
+                   attribution=attribution, drop_first=drop_first,
+                   exclude_censored=exclude_censored, bootstrap=bootstrap, seed=seed,
+                   level=level, home=state.home)
+    if emit_report(report, fmt, "Trend of the lag by window (record growth, model bootstrap)"):
         data_lines(report.to_dict(include_series=False)["data"])
 
 

@@ -41,6 +41,14 @@ class Selection:
     #: the newest release (or observation) date among the rows read, before any as-of cut
     coverage_end: date | None = None
 
+    @property
+    def hindsight(self) -> bool:
+        """True when an as-of answer reads a vintage published after its as-of date (no
+        vintage of then is stored): the data know things nobody knew on that date."""
+        if self.as_of is None:
+            return False
+        return any(d is not None and d > self.as_of for d in self.data_dates.values())
+
     def newest_data(self) -> date | None:
         """The newest data date among the chosen vintages."""
         known = [d for d in self.data_dates.values() if d is not None]
@@ -53,6 +61,7 @@ class Selection:
             "data_as_of": {k: (v.isoformat() if v else None)
                            for k, v in sorted(self.data_dates.items())},
             "warnings": self.warnings,
+            "hindsight": self.hindsight,
             "bundled_starter_data": self.starter,
         }
 
