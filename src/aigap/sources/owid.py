@@ -26,7 +26,7 @@ import pandas as pd
 
 from aigap.errors import SchemaError
 from aigap.sources.base import ParsedDataset, Source, SourceFile, register
-from aigap.sources.readers import find_column, max_date, read_csv, to_numbers
+from aigap.sources.readers import find_column, header_of, max_date, read_csv, to_numbers
 
 SOURCE_NAME = "Our World in Data"
 GRAPHER = "https://ourworldindata.org/grapher/"
@@ -70,8 +70,12 @@ def _is_text_column(values: pd.Series) -> bool:
 
 def parse_owid(file: SourceFile) -> list[ParsedDataset]:
     """Parse one OWID grapher CSV into indicator rows (one dataset per file slug)."""
-    raw = read_csv(file)
     name = file.name
+    header = header_of(file)
+    has_code = any(h.strip().lower() == "code" for h in header)
+    # A per-entity chart (no Code column) is only counted, so a malformed row in one (a
+    # real OWID export has an entity name broken over two lines) does not stop an import.
+    raw = read_csv(file, skip_bad_rows=not has_code)
     slug = slugify(re.sub(r"\.csv$", "", file.basename, flags=re.IGNORECASE))
     entity_col = find_column(raw, ["Entity"], file=name, required=True, meaning="entity")
     assert entity_col is not None
@@ -90,6 +94,8 @@ def parse_owid(file: SourceFile) -> list[ParsedDataset]:
     if code_col is None:
         empty = pd.DataFrame(columns=["indicator_id", "country", "date", "value"])
         skipped["per-entity chart without a Code column (not country-level)"] += len(raw)
+        if raw.attrs.get("bad_rows"):
+            skipped["malformed row in a per-entity chart"] += int(raw.attrs["bad_rows"])
         return [ParsedDataset(source="owid", dataset=slug, file=file,
                               frames={"indicator": empty}, data_as_of=None, skipped=skipped)]
     if not value_cols:

@@ -91,7 +91,18 @@ def _column_names(header: list[str], file: str) -> list[str]:
     return names
 
 
-def read_csv(file: SourceFile, *, sep: str = ",") -> pd.DataFrame:
+def header_of(file: SourceFile, *, sep: str = ",") -> list[str]:
+    """The column names of a CSV's header row, as :func:`read_csv` names them.
+
+    Raises:
+        SchemaError: not UTF-8 text, no header, another delimiter, a repeated name.
+    """
+    check_text(file)
+    return _column_names(_header(file, sep), file.name)
+
+
+def read_csv(file: SourceFile, *, sep: str = ",", skip_bad_rows: bool = False
+             ) -> pd.DataFrame:
     """Read a CSV as text columns (no type guessing), strictly.
 
     Every row must have exactly as many cells as the header: a short row is not padded
@@ -99,6 +110,9 @@ def read_csv(file: SourceFile, *, sep: str = ",") -> pd.DataFrame:
     quoting the row. The file must be UTF-8 and use ``sep`` (a semicolon- or tab-separated
     file is refused naming the delimiter found). Blank cells are nulls. The text is parsed
     by Arrow's streaming CSV reader, so no per-row Python runs.
+
+    With ``skip_bad_rows`` (for files whose rows are only counted, never imported), rows
+    with the wrong number of cells are left out and counted in ``frame.attrs["bad_rows"]``.
 
     Raises:
         SchemaError: naming the file (and row) of the first problem.
@@ -132,12 +146,13 @@ def read_csv(file: SourceFile, *, sep: str = ",") -> pd.DataFrame:
     except pa.ArrowException as exc:
         text = " ".join(str(exc).split())[:200]
         raise SchemaError(f"cannot read as UTF-8 CSV: {text}", file=file.name) from exc
-    if bad_rows:
+    if bad_rows and not skip_bad_rows:
         more = f" ({len(bad_rows)} such rows)" if len(bad_rows) > 1 else ""
         raise SchemaError(f"a row has {bad_rows[0]}{more}; rows are never padded or cut",
                           file=file.name)
     frame: pd.DataFrame = table.to_pandas()
     frame.columns = pd.Index(names)
+    frame.attrs["bad_rows"] = len(bad_rows)
     return frame
 
 
@@ -314,6 +329,11 @@ _YEAR = re.compile(r"^\d{4}$")
 _NUMERIC_DATE = re.compile(r"^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}$")
 
 
+def _matches(text: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
+    """Whole-value regex match of a string column as a plain bool array (blanks False)."""
+    return text.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+
+
 def import_day() -> date:
     """Today (UTC): the latest date an importer accepts for a past event."""
     from datetime import UTC, datetime
@@ -336,21 +356,30 @@ def to_dates(
     """
     text = values.astype("string").str.strip()
     text = text.mask(text == "")
-    present = text.notna()
+    present = text.notna().to_numpy(dtype=bool)
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    # Years a timestamp can hold (1678-2261): anything else is out of range, not a crash.
+    year = pd.to_numeric(text.str.extract(r"^(\d{4})", expand=False), errors="coerce")
+    storable = (year.between(1678, 2261) | year.isna()).to_numpy(dtype=bool)
+    if not storable.all():
+        pos = int((~storable).argmax())
+        when = "in the future" if year.iloc[pos] > 2261 else "too early"
+        raise SchemaError(f"date {text.iloc[pos]!r} is {when}; expected a date between "
+                          f"{earliest or 1678} and the import day", file=file,
+                          row=pos + 2, column=column)
     for pattern, fmt, cut in ((_ISO, "%Y-%m-%d", 10), (_YM, "%Y-%m", None),
                               (_YEAR, "%Y", None)):
-        m = present & parsed.isna() & text.str.fullmatch(pattern).fillna(False)
+        m = present & parsed.isna().to_numpy() & _matches(text, pattern)
         if m.any():
             part = text[m] if cut is None else text[m].str.slice(0, cut)
             parsed[m] = pd.to_datetime(part, errors="coerce", format=fmt)
-    rest = present & parsed.isna() & text.str.fullmatch(_NUMERIC_DATE).fillna(False)
+    rest = present & parsed.isna().to_numpy() & _matches(text, _NUMERIC_DATE)
     if rest.any():
         parsed[rest] = pd.to_datetime(text[rest], errors="coerce", dayfirst=dayfirst,
                                       format="mixed")
-    bad = present & parsed.isna()
+    bad = present & parsed.isna().to_numpy()
     if bad.any():
-        pos = int(bad.to_numpy().argmax())
+        pos = int(bad.argmax())
         raise SchemaError(
             f"expected a date like 2024-05-13, got {text.iloc[pos]!r}",
             file=file,
@@ -369,7 +398,9 @@ def to_dates(
         span = f"between {earliest or 'any date'} and {last or 'any date'}"
         if isinstance(last, date) and latest == "today":
             span += " (the import day)"
-        raise SchemaError(f"date {text.iloc[pos]!r} is out of range; expected a date {span}",
+        when = ("in the future" if hi is not None and parsed.iloc[pos] > hi
+                else "out of range")
+        raise SchemaError(f"date {text.iloc[pos]!r} is {when}; expected a date {span}",
                           file=file, row=pos + 2, column=column)
     return parsed
 
