@@ -35,6 +35,7 @@ from aigap.errors import SchemaError, SourceError
 from aigap.sources.base import ParsedDataset, Source, SourceFile, register
 from aigap.sources.readers import (
     check_range,
+    drop_duplicates,
     find_column,
     import_day,
     model_key,
@@ -366,12 +367,12 @@ def parse_table(file: SourceFile) -> list[ParsedDataset]:
     })
     dup = keys.duplicated(keep="first").to_numpy()
     if dup.any():
-        same = model.astype("string").duplicated(keep="first").to_numpy()
-        for reason, n in (("duplicate key, identical row", int((dup & same).sum())),
-                          ("duplicate key, different row (first kept)",
-                           int((dup & ~same).sum()))):
-            if n:
-                skipped[reason] += n
+        # A key listed twice must be the same row twice (dropped, counted); a key with two
+        # different rows (e.g. two MMLU values) is refused, naming both rows.
+        values = raw.drop(columns=[c for c in raw.columns if c.startswith("Unnamed")])
+        _, n = drop_duplicates(values.assign(_key=keys), ["_key"], file=file.name,
+                               compare=list(values.columns), what="model key")
+        skipped["duplicate key, identical row"] += n
     keep = ~dup
 
     frames: list[pd.DataFrame] = []

@@ -21,17 +21,28 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 
 import pandas as pd
 
 from aigap.errors import SchemaError
 from aigap.sources.base import ParsedDataset, Source, SourceFile, register
-from aigap.sources.readers import find_column, header_of, max_date, read_csv, to_numbers
+from aigap.sources.readers import (
+    find_column,
+    header_of,
+    max_date,
+    read_csv,
+    to_dates,
+    to_numbers,
+)
 
 SOURCE_NAME = "Our World in Data"
 GRAPHER = "https://ourworldindata.org/grapher/"
 CREDIT = "Our World in Data (ourworldindata.org), CC BY 4.0, and the underlying sources it cites"
 
+#: Years an OWID series may cover (projections run ahead of today; nothing AI-related
+#: predates 1700, and pandas timestamps end in 2262).
+YEAR_MIN, YEAR_MAX = 1700, 2200
 _CODE = re.compile(r"^(?:[A-Z]{3}|OWID_[A-Z0-9_]+)$")
 _UNIT_WORDS = re.compile(
     r"flop|usd|us\$|\$|€|%|percent|kg|tonnes|tons|watt|\bw\b|kwh|mwh|gwh|bytes|\bgb\b"
@@ -119,19 +130,22 @@ def parse_owid(file: SourceFile) -> list[ParsedDataset]:
 
     ttext = raw[time_col].astype("string").str.strip()
     if year_col:
-        years = pd.to_numeric(ttext, errors="coerce")
-        bad = years.isna() | (years % 1 != 0) | (years < 1) | (years > 9999)
+        years = pd.to_numeric(ttext.where(ttext.str.fullmatch(r"-?\d{1,5}").fillna(False)),
+                              errors="coerce")
+        bad = years.isna() | (years < YEAR_MIN) | (years > YEAR_MAX)
         if bad.any():
             pos = int(bad.to_numpy().argmax())
-            raise SchemaError(f"expected a year like 2023, got {ttext.iloc[pos]!r}",
-                              file=name, row=pos + 2, column=time_col)
+            raise SchemaError(f"expected a year between {YEAR_MIN} and {YEAR_MAX}, got "
+                              f"{ttext.iloc[pos]!r}", file=name, row=pos + 2, column=time_col)
         dates = pd.to_datetime(years.astype("int64").astype(str) + "-01-01", format="%Y-%m-%d")
     else:
-        dates = pd.to_datetime(ttext, format="%Y-%m-%d", errors="coerce")
-        if dates.isna().any():
-            pos = int(dates.isna().to_numpy().argmax())
+        iso = ttext.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
+        if not iso.all():
+            pos = int((~iso).to_numpy().argmax())
             raise SchemaError(f"expected a date like 2023-06-30, got {ttext.iloc[pos]!r}",
                               file=name, row=pos + 2, column=time_col)
+        dates = to_dates(ttext, file=name, column=time_col, earliest=date(YEAR_MIN, 1, 1),
+                         latest=date(YEAR_MAX, 12, 31))
 
     if text_cols:
         parts = [(c + "=" + raw[c].astype("string").str.strip()).fillna("") for c in text_cols]
