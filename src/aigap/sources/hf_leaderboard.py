@@ -275,6 +275,9 @@ def parse_v1(file: SourceFile) -> list[ParsedDataset]:
     as_of = _name_date(match.group(1), file.name)
     raw = read_csv(file)
     name = file.name
+    if raw.empty:
+        raise SchemaError("the scrape has a header but no rows; a leaderboard day without "
+                          "models is not imported", file=name)
     model_col = find_column(raw, ["Model"], file=name, required=True, meaning="model repo id")
     avg_col = find_column(raw, ["Average"], file=name, required=True, meaning="average")
     assert model_col and avg_col

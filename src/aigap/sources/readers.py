@@ -277,7 +277,11 @@ def close_matches(wanted: str, columns: Iterable[object], n: int = 3) -> list[st
 
     cols = [str(c) for c in columns]
     by_norm = {_norm(c): c for c in cols}
-    hits = difflib.get_close_matches(_norm(wanted), list(by_norm), n=n, cutoff=0.6)
+    want = _norm(wanted)
+    hits = difflib.get_close_matches(want, list(by_norm), n=n, cutoff=0.6)
+    # also names that contain the wanted one as a word ("MMLU 5shot" for "MMLU")
+    hits += [k for k in by_norm if want and k not in hits
+             and re.search(rf"\b{re.escape(want)}\b", k)][: max(0, n - len(hits))]
     return [by_norm[h] for h in hits]
 
 
