@@ -100,8 +100,8 @@ def drop_col(name: str):  # type: ignore[no-untyped-def]
 def insert_col(before: str, name: str, values: list[str]):  # type: ignore[no-untyped-def]
     def fn(rows: list[list[str]]) -> list[list[str]]:
         i = rows[0].index(before)
-        return [rows[0][:i] + [name] + rows[0][i:]] + [
-            r[:i] + [v] + r[i:] for r, v in zip(rows[1:], values, strict=True)]
+        return [[*rows[0][:i], name, *rows[0][i:]]] + [
+            [*r[:i], v, *r[i:]] for r, v in zip(rows[1:], values, strict=True)]
     return fn
 
 
@@ -360,13 +360,13 @@ def test_corrupt_deflate_in_zip_is_a_source_error() -> None:
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8,
 ])
 def test_malformed_xls_is_a_schema_error(data: bytes) -> None:
-    with pytest.raises(SchemaError, match="cannot read as an .xls workbook"):
+    with pytest.raises(SchemaError, match=r"cannot read as an \.xls workbook"):
         src("top500", "TOP500_200006.xls", data)
 
 
 def test_malformed_xlsx_is_a_schema_error() -> None:
     data = _zip({"[Content_Types].xml": b"<not xml", "xl/workbook.xml": b"\x00\x01"})
-    with pytest.raises(SchemaError, match="cannot read as an .xlsx workbook"):
+    with pytest.raises(SchemaError, match=r"cannot read as an \.xlsx workbook"):
         src("top500", "TOP500_202106.xlsx", data)
 
 
@@ -406,10 +406,10 @@ def test_gzip_encoded_download_cannot_inflate_the_cache(tmp_path: Path) -> None:
     site.mkdir()
     (site / "ai_models.csv").write_bytes(gzip.compress(b"\x00" * (64 << 20), 9))
     cfg = ServerConfig(encoding={"/ai_models.csv": "gzip"})
-    with LocalHTTPServer(site, cfg) as server, \
-            Downloader(tmp_path / "cache", timeout=10, offline=False) as dl:
-        with pytest.raises(SourceError, match="expands more than"):
-            dl.fetch(server.url("ai_models.csv"))
+    with (LocalHTTPServer(site, cfg) as server,
+          Downloader(tmp_path / "cache", timeout=10, offline=False) as dl,
+          pytest.raises(SourceError, match="expands more than")):
+        dl.fetch(server.url("ai_models.csv"))
     assert sum(p.stat().st_size for p in (tmp_path / "cache").iterdir()) == 0
 
 
