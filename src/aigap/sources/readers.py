@@ -54,6 +54,24 @@ def check_text(file: SourceFile) -> None:
     if len(file.data) > MAX_CSV_BYTES:
         raise SourceError(f"{file.name}: {len(file.data)} bytes, more than the "
                           f"{MAX_CSV_BYTES} a CSV file may have")
+    _check_utf8(file)
+
+
+def _check_utf8(file: SourceFile) -> None:
+    """Refuse bytes that are not UTF-8, naming the line; read in blocks, nothing kept."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(file.data)
+    block = 1 << 20
+    for start in range(0, len(view), block):
+        try:
+            decoder.decode(view[start:start + block], final=start + block >= len(view))
+        except UnicodeDecodeError as exc:
+            offset = start + exc.start
+            line = file.data.count(b"\n", 0, offset) + 1
+            raise SchemaError(f"not UTF-8 text: byte 0x{file.data[offset]:02x} at line "
+                              f"{line}; save the file as UTF-8", file=file.name) from None
 
 
 def _header(file: SourceFile, sep: str) -> list[str]:
