@@ -62,8 +62,9 @@ def _stamps(values: pd.Series, *, file: str, column: str) -> pd.Series:
 
 def _split_lists(values: pd.Series) -> pd.Series:
     obj = values.astype("object").where(values.notna(), "")
-    uniq = {v: split_names(v) for v in pd.unique(obj)}
-    return obj.map(lambda v: list(uniq[v]))
+    # one (shared, read-only) list per distinct value, not one per row
+    uniq = {v: list(split_names(v)) for v in pd.unique(obj)}
+    return obj.map(uniq)
 
 
 def _open_from_accessibility(values: pd.Series) -> pd.Series:
@@ -345,8 +346,13 @@ def _aux_dates(frame: pd.DataFrame, keep: pd.Series, file: str) -> list[pd.Serie
     return out
 
 
+#: Benchmark columns never read (free text and model facts the models file carries).
+_UNUSED = re.compile(r"notes|training compute|description|^logs$|confidence|best score",
+                     flags=re.IGNORECASE)
+
+
 def _parse_benchmark(file: SourceFile, *, in_archive: bool) -> list[ParsedDataset]:
-    frame = read_csv(file)
+    frame = read_csv(file, keep=lambda c: not _UNUSED.search(c))
     name = file.name
     stem = re.sub(r"\.csv$", "", file.basename.lower())
     metric, provenance = _metric_name(stem)

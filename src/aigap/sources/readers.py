@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -119,8 +119,8 @@ def header_of(file: SourceFile, *, sep: str = ",") -> list[str]:
     return _column_names(_header(file, sep), file.name)
 
 
-def read_csv(file: SourceFile, *, sep: str = ",", skip_bad_rows: bool = False
-             ) -> pd.DataFrame:
+def read_csv(file: SourceFile, *, sep: str = ",", skip_bad_rows: bool = False,
+             keep: Callable[[str], bool] | None = None) -> pd.DataFrame:
     """Read a CSV as text columns (no type guessing), strictly.
 
     Every row must have exactly as many cells as the header: a short row is not padded
@@ -131,6 +131,8 @@ def read_csv(file: SourceFile, *, sep: str = ",", skip_bad_rows: bool = False
 
     With ``skip_bad_rows`` (for files whose rows are only counted, never imported), rows
     with the wrong number of cells are left out and counted in ``frame.attrs["bad_rows"]``.
+    ``keep`` selects the columns to convert (a parser that never reads free-text columns
+    saves their memory); every row is still checked against the full header.
 
     Raises:
         SchemaError: naming the file (and row) of the first problem.
@@ -159,7 +161,8 @@ def read_csv(file: SourceFile, *, sep: str = ",", skip_bad_rows: bool = False
                                              invalid_row_handler=on_bad),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names}, null_values=[""],
-                strings_can_be_null=True, quoted_strings_can_be_null=True),
+                strings_can_be_null=True, quoted_strings_can_be_null=True,
+                include_columns=[n for n in names if keep(n)] if keep else None),
         )
     except pa.ArrowException as exc:
         text = " ".join(str(exc).split())[:200]
@@ -169,7 +172,7 @@ def read_csv(file: SourceFile, *, sep: str = ",", skip_bad_rows: bool = False
         raise SchemaError(f"a row has {bad_rows[0]}{more}; rows are never padded or cut",
                           file=file.name)
     frame: pd.DataFrame = table.to_pandas()
-    frame.columns = pd.Index(names)
+    frame.columns = pd.Index(table.column_names)
     frame.attrs["bad_rows"] = len(bad_rows)
     return frame
 
@@ -363,7 +366,48 @@ def import_day() -> date:
     return datetime.now(UTC).date()
 
 
+def _on_uniques(fn: Callable[..., pd.Series], values: pd.Series, **kw: Any) -> pd.Series:
+    """Run a text parser once per distinct value and spread the results back over the rows.
+
+    Columns repeat (dates, model names, scores): parsing the distinct values keeps the
+    temporary text copies small. An error's row is moved to the first row holding the bad
+    value; distinct values come in order of first appearance, so it is the first bad row.
+    """
+    codes, uniq = pd.factorize(values.astype("object"), use_na_sentinel=True)
+    try:
+        out = fn(pd.Series(uniq, dtype="object"), **kw)
+    except SchemaError as exc:
+        if exc.row is None:
+            raise
+        row = int((codes == exc.row - 2).argmax()) + 2
+        raise type(exc)(exc.detail, file=exc.file, row=row, column=exc.column) from None
+    arr = out.to_numpy()
+    if arr.dtype.kind == "M":
+        filler = np.array(["NaT"], dtype=arr.dtype)
+    else:
+        filler = np.array([np.nan if arr.dtype.kind == "f" else pd.NA], dtype=arr.dtype)
+    return pd.Series(np.concatenate([arr, filler])[codes], index=values.index,
+                     dtype=out.dtype, name=values.name)
+
+
 def to_dates(
+    values: pd.Series, *, file: str, column: str, dayfirst: bool = False,
+    earliest: date | None = EARLIEST_DATE, latest: date | str | None = "today",
+) -> pd.Series:
+    """Parse a text column of dates (ISO, or year-month, or year); blanks become NaT.
+
+    Only whole values are read: ``2025-01-01garbage``, ``today`` or ``soon`` are refused,
+    never cut or guessed. Dates must lie between ``earliest`` (default 1950-01-01) and
+    ``latest`` (default: the import day; None for columns that may hold plans).
+
+    Raises:
+        SchemaError: naming the first row whose date cannot be read or is out of range.
+    """
+    return _on_uniques(_to_dates, values, file=file, column=column, dayfirst=dayfirst,
+                       earliest=earliest, latest=latest)
+
+
+def _to_dates(
     values: pd.Series, *, file: str, column: str, dayfirst: bool = False,
     earliest: date | None = EARLIEST_DATE, latest: date | str | None = "today",
 ) -> pd.Series:
@@ -435,6 +479,17 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 def to_numbers(values: pd.Series, *, file: str, column: str,
                percent_sign: bool = False) -> pd.Series:
+    """Parse a text column of finite numbers; blanks become NaN (see :func:`_to_numbers`).
+
+    Raises:
+        SchemaError: naming the first bad row.
+    """
+    return _on_uniques(_to_numbers, values, file=file, column=column,
+                       percent_sign=percent_sign)
+
+
+def _to_numbers(values: pd.Series, *, file: str, column: str,
+                percent_sign: bool = False) -> pd.Series:
     """Parse a text column of finite numbers; blanks become NaN.
 
     Accepts plain and scientific notation and thousands separators in proper groups of
@@ -523,9 +578,12 @@ def drop_duplicates(frame: pd.DataFrame, key: Sequence[str], *, file: str,
         return frame, 0
     cols = list(compare) if compare is not None else list(frame.columns)
     cols = list(dict.fromkeys([*key, *cols]))
-    sig = frame[cols].astype("string").fillna("\x00")
-    exact = sig.duplicated(keep="first").to_numpy()
-    rest = sig[~exact]
+    # 64-bit row hashes (vectorised, 8 bytes a row) instead of comparing text copies.
+    whole = _row_hash(frame[cols])
+    exact = whole.duplicated(keep="first").to_numpy()
+    if not (exact.any() or _row_hash(frame[list(key)]).duplicated().any()):
+        return frame, 0
+    rest = frame[cols][~exact].astype("string").fillna("\x00")
     clash = rest.duplicated(list(key), keep=False).to_numpy()
     if clash.any():
         idx = rest.index[clash]
@@ -541,6 +599,13 @@ def drop_duplicates(frame: pd.DataFrame, key: Sequence[str], *, file: str,
                           file=file, row=nums[1], column=differ[0] if differ else None)
     n = int(exact.sum())
     return (frame[~exact] if n else frame), n
+
+
+def _row_hash(frame: pd.DataFrame) -> pd.Series:
+    """One 64-bit hash per row over the given columns (lists hashed as their text)."""
+    cols = {c: (frame[c].map(repr) if frame[c].dtype == object
+                and frame[c].map(type).eq(list).any() else frame[c]) for c in frame.columns}
+    return pd.util.hash_pandas_object(pd.DataFrame(cols), index=False)
 
 
 def to_bools(values: pd.Series, *, file: str, column: str) -> pd.Series:
@@ -576,6 +641,10 @@ def max_date(*series: pd.Series) -> date | None:
 
 def model_key(names: pd.Series) -> pd.Series:
     """Stable model key: lower-case, trimmed, inner whitespace collapsed."""
+    return _on_uniques(_model_key, names).astype("string")
+
+
+def _model_key(names: pd.Series) -> pd.Series:
     return (
         names.astype("string")
         .str.strip()
