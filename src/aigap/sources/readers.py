@@ -468,7 +468,8 @@ def _to_dates(
                 else "out of range")
         raise SchemaError(f"date {text.iloc[pos]!r} is {when}; expected a date {span}",
                           file=file, row=pos + 2, column=column)
-    return parsed
+    result: pd.Series = parsed
+    return result
 
 
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
@@ -589,7 +590,7 @@ def drop_duplicates(frame: pd.DataFrame, key: Sequence[str], *, file: str,
         idx = rest.index[clash]
         first_key = rest.loc[idx[0], list(key)]
         pair = idx[(rest.loc[idx, list(key)] == first_key).all(axis=1).to_numpy()][:2]
-        pos = [int(frame.index.get_loc(i)) for i in pair]
+        pos = [int(p) for p in frame.index.get_indexer(pair)]
         nums = [int(rows.iloc[p]) if rows is not None else p + 2 for p in pos]
         differ = [c for c in cols if c not in key
                   and rest.loc[pair[0], c] != rest.loc[pair[1], c]]
@@ -604,7 +605,8 @@ def drop_duplicates(frame: pd.DataFrame, key: Sequence[str], *, file: str,
 def _row_hash(frame: pd.DataFrame) -> pd.Series:
     """One 64-bit hash per row over the given columns (lists hashed as their text)."""
     cols = {c: (frame[c].map(repr) if frame[c].dtype == object
-                and frame[c].map(type).eq(list).any() else frame[c]) for c in frame.columns}
+                and frame[c].map(lambda v: isinstance(v, list)).any() else frame[c])
+            for c in frame.columns}
     return pd.util.hash_pandas_object(pd.DataFrame(cols), index=False)
 
 
