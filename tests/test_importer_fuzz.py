@@ -131,7 +131,7 @@ def test_unmutated_seeds_import(source: str, name: str, seed: bytes) -> None:
     assert check_parse(source, name, seed)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow,
                                                    HealthCheck.data_too_large])
 @given(st.sampled_from(SEEDS), st.lists(_op, min_size=1, max_size=4))
 def test_mutated_files_parse_or_fail_naming_the_file(
@@ -157,7 +157,7 @@ def _snapshot(store: object) -> dict[str, object]:
     return snap
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow,
                                                   HealthCheck.data_too_large])
 @given(st.sampled_from([s for s in SEEDS if s[0] != "starter"]),
        st.lists(_op, min_size=1, max_size=3))
