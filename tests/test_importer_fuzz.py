@@ -5,7 +5,7 @@ hypothesis (bytes flipped, inserted, deleted, lines repeated, cells replaced by 
 tokens such as ``inf``, ``85%``, ``0,8358``, ``2999-01-01``, NUL, a BOM, another delimiter,
 the file cut short). The property: the file parses into datasets that pass the canonical
 schema, or the importer raises an aigap error whose one-line message names the file. At the
-import level (``aigap.ingest.import_path`` into a real store), a failed import leaves every
+import level (``aigap.api.data.import_path`` into a real store), a failed import leaves every
 table exactly as it was.
 
 The example budget is fixed so the module runs in well under 30 s on a loaded CI machine.
@@ -164,7 +164,7 @@ def _snapshot(store: object) -> dict[str, object]:
 def test_failed_import_leaves_the_store_unchanged(
         store_dir: Path, seed: tuple[str, str, bytes],
         ops: list[tuple[str, float, object]]) -> None:
-    from aigap.ingest import import_path
+    from aigap.api.data import import_path
 
     from aigap.store import Store
 
