@@ -165,7 +165,6 @@ def test_failed_import_leaves_the_store_unchanged(
         store_dir: Path, seed: tuple[str, str, bytes],
         ops: list[tuple[str, float, object]]) -> None:
     from aigap.api.data import import_path
-
     from aigap.store import Store
 
     source, name, data = seed

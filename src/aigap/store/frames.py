@@ -175,8 +175,24 @@ def load_models(store: Store, *, as_of: date | None = None) -> tuple[pd.DataFram
     models released on or before ``as_of``, and de-duplicates by model key (preferring the
     all-models dataset). Adds ``notable``, ``frontier_list`` and ``large_scale`` flags from
     membership of Epoch's sub-datasets.
+
+    As of a date, a dataset none of whose vintages existed then is left out while another
+    dataset of then remains (so a 2025-01 question never reads a 2026 file, and a model the
+    later file names differently is not counted twice); if none existed, only the earliest
+    published are used, and the answer is flagged as hindsight.
     """
     sel = drop_starter_if_real(choose_vintages(store, as_of, CATALOGUE_SOURCES), store)
+    if as_of is not None:
+        late = {d for d, when in sel.data_dates.items() if when is not None and when > as_of}
+        if late and late == set(sel.vintages):  # all later: keep the least hindsight
+            first = min(d for d in sel.data_dates.values() if d is not None)
+            late = {d for d in late if sel.data_dates[d] != first}
+        if late:
+            sel.vintages = {d: v for d, v in sel.vintages.items() if d not in late}
+            sel.data_dates = {d: v for d, v in sel.data_dates.items() if d not in late}
+            sel.warnings = [w for w in sel.warnings if not any(d in w for d in late)]
+            sel.warnings.append("left out (published after the as-of date): "
+                                + ", ".join(sorted(late)))
     ids = tuple(sorted(sel.vintages.values()))
     frame = memo(store, ("catalogue", ids), lambda: _catalogue(store, ids))
     if as_of is not None and len(frame):
