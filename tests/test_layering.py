@@ -78,7 +78,8 @@ def test_private_import_detector_would_notice() -> None:
 
 
 API = {
-    "models", "metrics", "data_sources", "scores", "unmapped", "lag", "trend", "LagReport",
+    "models", "metrics", "data_sources", "scores", "unmapped", "lag", "lag_by_evaluator",
+    "trend", "LagReport",
     "TrendReport", "compute", "ComputeReport", "top500", "clusters", "chips", "arena_gap",
     "arena_languages", "leaderboard", "indicators", "import_path", "update_from_dir",
     "update_live", "ImportReport", "Result", "Store", "open_store",

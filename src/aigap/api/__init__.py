@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the real names, for type checkers and editors
     from aigap.api.capability import LagReport as LagReport
     from aigap.api.capability import TrendReport as TrendReport
     from aigap.api.capability import lag as lag
+    from aigap.api.capability import lag_by_evaluator as lag_by_evaluator
     from aigap.api.capability import trend as trend
     from aigap.api.catalogue import data_sources as data_sources
     from aigap.api.catalogue import metrics as metrics
@@ -53,6 +54,7 @@ API: dict[str, str] = {
     "scores": "aigap.api.catalogue",
     "unmapped": "aigap.api.catalogue",
     "lag": "aigap.api.capability",
+    "lag_by_evaluator": "aigap.api.capability",
     "trend": "aigap.api.capability",
     "LagReport": "aigap.api.capability",
     "TrendReport": "aigap.api.capability",

@@ -75,6 +75,7 @@ class GapRequest:
     seed: int
     level: float
     exclude_censored: bool = True
+    evaluator: str = "auto"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,7 +84,7 @@ class GapRequest:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "since": self.since.isoformat() if self.since else None,
             "attribution": self.attribution, "drop_first": self.drop_first,
-            "exclude_censored": self.exclude_censored,
+            "exclude_censored": self.exclude_censored, "evaluator": self.evaluator,
             "bootstrap": self.bootstrap, "seed": self.seed, "level": self.level,
         }
 
@@ -93,7 +94,7 @@ def make_request(
     tau: float | None = None, as_of: str | date | None = None,
     since: str | date | None = None, attribution: str = "inclusive",
     drop_first: bool = False, bootstrap: int = DEFAULT_BOOTSTRAP, seed: int = 0,
-    level: float = DEFAULT_LEVEL, exclude_censored: bool = True,
+    level: float = DEFAULT_LEVEL, exclude_censored: bool = True, evaluator: str = "auto",
 ) -> GapRequest:
     """Validate flags into a :class:`GapRequest`.
 
@@ -121,7 +122,7 @@ def make_request(
         raise QueryError(f"since {d_since} is after as_of {d_as_of}")
     return GapRequest(leader, follower, metric, method, tau, d_as_of, d_since,
                       check_rule(attribution), drop_first, int(bootstrap), int(seed),
-                      float(level), bool(exclude_censored))
+                      float(level), bool(exclude_censored), str(evaluator))
 
 
 @dataclass
@@ -358,7 +359,7 @@ def _frames(store: Store, req: GapRequest) -> tuple[pd.DataFrame, Selection, Any
 
     lead_g = resolve_group(req.leader)
     foll_g = resolve_group(req.follower)
-    scores, sel = load_scores(store, req.metric, as_of=req.as_of)
+    scores, sel = load_scores(store, req.metric, as_of=req.as_of, evaluator=req.evaluator)
     return scores, sel, lead_g, foll_g
 
 
@@ -393,6 +394,7 @@ def lag(
     attribution: str = "inclusive",
     drop_first: bool = False,
     exclude_censored: bool = True,
+    evaluator: str = "auto",
     bootstrap: int = DEFAULT_BOOTSTRAP,
     seed: int = 0,
     level: float = DEFAULT_LEVEL,
@@ -421,6 +423,11 @@ def lag(
         exclude_censored: leave out of the summaries the days whose lag is only a lower
             bound because it is measured from the first record in the data (default; see
             docs/methods.md, "Censoring").
+        evaluator: whose scores: ``auto`` (independent evaluations, i.e. third-party runs
+            and arena ratings, where the metric has any; else every score), ``all``,
+            ``third-party``, ``arena``, ``reported`` (developers' or papers' own numbers) or
+            ``user`` (your imported results). The scores of several classes are never pooled
+            silently: ``data.evaluators`` lists the classes used.
         bootstrap: resamples of models (0 = no intervals). seed: the generator's seed.
         level: interval level. sensitivity: also compute the sensitivity table.
 
@@ -431,7 +438,7 @@ def lag(
     req = make_request(leader, follower, metric, method=method, tau=tau, as_of=as_of,
                        since=since, attribution=attribution, drop_first=drop_first,
                        bootstrap=bootstrap, seed=seed, level=level,
-                       exclude_censored=exclude_censored)
+                       exclude_censored=exclude_censored, evaluator=evaluator)
     with analysis_store(home, store) as st:
         scores, sel, lead_g, foll_g = _frames(st, req)
         key = ("lag", lead_g.name, foll_g.name, *sorted(req.to_dict().items()),
@@ -441,6 +448,47 @@ def lag(
                                  sensitivity)
         report: LagReport = st.cache[key]
     return report
+
+
+def lag_by_evaluator(
+    leader: str = "USA",
+    follower: str = "China",
+    metric: str = "mmlu",
+    *,
+    home: str | Path | None = None,
+    store: Store | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """The same lag measured on each evaluator class's scores side by side (third-party
+    runs, arena ratings, reported numbers, your own): one row per class with the models
+    used, the mean daily lag and the vertical gap with their intervals, or why it could not
+    be measured. ``options`` are :func:`lag`'s."""
+    rows: list[dict[str, Any]] = []
+    with analysis_store(home, store) as st:
+        for cls in ("third-party", "arena", "reported", "user"):
+            try:
+                r = lag(leader, follower, metric, evaluator=cls, store=st, **options)
+            except QueryError as exc:
+                if "no " + cls + " scores" in str(exc):
+                    continue
+                rows.append({"evaluator": cls, "note": str(exc)})
+                continue
+            mean, gap = _row_of(r, "lag_mean"), _row_of(r, "gap_mean")
+            rows.append({"evaluator": cls, **{f"models_{g}": n for g, n in r.n_models.items()},
+                         "lag_mean": mean["estimate"], "lag_lower": mean["lower"],
+                         "lag_upper": mean["upper"], "gap_mean": gap["estimate"],
+                         "gap_lower": gap["lower"], "gap_upper": gap["upper"],
+                         "gap_unit": gap["unit"], "note": ""})
+    if not rows:
+        raise QueryError(f"metric: no scores on {metric!r} from any evaluator",
+                         parameter="metric")
+    return pd.DataFrame(rows)
+
+
+def _row_of(report: LagReport, statistic: str) -> dict[str, Any]:
+    row = report.summary.set_index("statistic").loc[statistic]
+    return {"estimate": num(row["estimate"]), "lower": num(row["lower"]),
+            "upper": num(row["upper"]), "unit": str(row["unit"])}
 
 
 def _end_date(req: GapRequest, sel: Selection) -> pd.Timestamp | None:

@@ -31,6 +31,10 @@ Censored = Annotated[bool, typer.Option("--exclude-censored/--include-censored",
 Bootstrap = Annotated[int, typer.Option("--bootstrap", "-b", help="Bootstrap resamples of "
                                         "models (0 = no intervals).")]
 Seed = Annotated[int, typer.Option("--seed", help="Seed of the random generator (>= 0).")]
+Evaluator = Annotated[str, typer.Option("--evaluator", help="Whose scores: auto (third-party "
+                                        "runs and arena ratings where the metric has any, "
+                                        "else all), all, third-party, arena, reported "
+                                        "(developers' own numbers) or user.")]
 Level = Annotated[float, typer.Option("--level", help="Interval level.")]
 
 
@@ -96,6 +100,11 @@ def lag_cmd(
     attribution: Attribution = "inclusive",
     drop_first: DropFirst = False,
     exclude_censored: Censored = True,
+    evaluator: Evaluator = "auto",
+    by_evaluator: Annotated[bool, typer.Option("--by-evaluator", help="The same lag on each "
+                                               "evaluator class's scores side by side "
+                                               "(third-party runs vs reported numbers...).")
+                            ] = False,
     bootstrap: Bootstrap = 1000,
     seed: Seed = 0,
     level: Level = 0.9,
@@ -109,12 +118,27 @@ def lag_cmd(
     Example: aigap lag --leader USA --follower CHN --metric eci --as-of 2026-01-02
     --since 2023-01-01 --sensitivity
     """
-    from aigap.api.capability import lag
+    from aigap.api.capability import lag, lag_by_evaluator
 
     fmt = check_format(fmt)
+    if by_evaluator:
+        table = lag_by_evaluator(leader, follower, metric, method=method, tau=tau,
+                                 as_of=as_of, since=since, attribution=attribution,
+                                 drop_first=drop_first, exclude_censored=exclude_censored,
+                                 bootstrap=bootstrap, seed=seed, level=level, home=state.home)
+        from aigap.present.output import frame_to_csv
+
+        if fmt == "json":
+            echo_json({"kind": "lag_by_evaluator", "metric": metric, "rows": table})
+        elif fmt == "csv":
+            typer.echo(frame_to_csv(table), nl=False)
+        else:
+            print_table(table, f"Lag on {metric} by evaluator ({int(level * 100)}% intervals)")
+        return
     report = lag(leader, follower, metric, method=method, tau=tau, as_of=as_of, since=since,
                  attribution=attribution, drop_first=drop_first,
-                 exclude_censored=exclude_censored, bootstrap=bootstrap, seed=seed,
+                 exclude_censored=exclude_censored, evaluator=evaluator, bootstrap=bootstrap,
+                 seed=seed,
                  level=level, sensitivity=sensitivity, home=state.home)
     units = ", ".join(f"{g} {n} models ({report.n_keys.get(g, n)} keys)"
                       for g, n in report.n_models.items())

@@ -40,6 +40,8 @@ class Selection:
     data_dates: dict[str, date | None] = field(default_factory=dict)
     #: the newest release (or observation) date among the rows read, before any as-of cut
     coverage_end: date | None = None
+    #: the evaluator classes of the scores used (third-party, arena, reported, user)
+    evaluators: list[str] = field(default_factory=list)
 
     @property
     def hindsight(self) -> bool:
@@ -62,6 +64,7 @@ class Selection:
                            for k, v in sorted(self.data_dates.items())},
             "warnings": self.warnings,
             "hindsight": self.hindsight,
+            "evaluators": self.evaluators,
             "bundled_starter_data": self.starter,
         }
 
@@ -261,8 +264,66 @@ def load_observations(
     return frame.reset_index(drop=True), sel
 
 
+#: Evaluator classes: who produced a score (docs/methods.md, "Who evaluated").
+EVALUATORS = ("third-party", "arena", "reported", "user")
+#: Cited sources that run the models themselves (a pattern over Epoch's "Source" column).
+THIRD_PARTY_SOURCES = (r"leaderboard|\bhelm\b|crfm|livebench|artificial analysis|epoch ai|"
+                       r"scale ai|\bseal\b|vellum|open llm")
+
+
+def evaluator_class(frame: pd.DataFrame) -> pd.Series:
+    """Who produced each score row: ``third-party`` (Epoch AI's own runs, the Open LLM
+    Leaderboard's harness runs), ``arena`` (human-preference ratings), ``reported`` (a
+    developer's or paper's reported number, as collected by Epoch's external files, the
+    arena's leaderboard tables or the starter data) or ``user`` (your own results)."""
+    prov = frame["provenance"].astype("string").fillna("")
+    source = frame["source"].astype("string").fillna("") if "source" in frame else prov
+    metric = frame["metric"].astype("string").fillna("")
+    cited = (frame["source_name"].astype("string").fillna("") if "source_name" in frame
+             else prov)
+    out = pd.Series("reported", index=frame.index, dtype="object")
+    out[prov == "epoch"] = "third-party"
+    # Epoch's external files cite where a number came from: an evaluation leaderboard that
+    # runs the models itself (HELM...) is a third-party run; a report or paper is reported.
+    out[(prov == "external") & cited.str.contains(THIRD_PARTY_SOURCES, case=False,
+                                                  regex=True)] = "third-party"
+    out[(prov == "leaderboard") & source.str.startswith("hf-open-llm")] = "third-party"
+    out[(prov == "leaderboard") & metric.str.startswith("arena_")] = "arena"
+    out[prov == "user_supplied"] = "user"
+    return out
+
+
+def select_evaluators(frame: pd.DataFrame, evaluator: str) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of one evaluator class: ``auto`` keeps independent evaluations (third-party runs
+    and arena ratings, plus your own results) where the metric has any, else every row;
+    ``all`` keeps every row; a class name keeps that class.
+
+    Raises:
+        QueryError: an unknown class, or a class with no rows on this metric.
+    """
+    if evaluator not in ("auto", "all", *EVALUATORS):
+        raise QueryError(f"evaluator: expected auto, all or one of {', '.join(EVALUATORS)}, "
+                         f"got {evaluator!r}", parameter="evaluator")
+    present = sorted(set(frame["evaluator"])) if len(frame) else []
+    if evaluator == "all" or not len(frame):
+        return frame, present
+    if evaluator == "auto":
+        independent = {"third-party", "arena"} & set(present)
+        if not independent:
+            return frame, present
+        keep = independent | {"user"}
+    else:
+        keep = {evaluator}
+    out = frame[frame["evaluator"].isin(keep)]
+    if out.empty:
+        raise QueryError(f"evaluator: no {evaluator} scores on this metric (it has: "
+                         f"{', '.join(present) or 'none'})", parameter="evaluator")
+    return out, sorted(set(out["evaluator"]))
+
+
 def _observations(store: Store, metric: str, ids: tuple[int, ...]) -> pd.DataFrame:
     frame = store.read("score", ids, equals={"metric": metric})
+    frame["evaluator"] = evaluator_class(frame)
     frame = _as_lists(frame, ("organizations", "countries"))
     frame["release_date"] = pd.to_datetime(frame["release_date"])
     frame["observed_on"] = pd.to_datetime(frame["observed_on"])
@@ -299,14 +360,16 @@ def _observations(store: Store, metric: str, ids: tuple[int, ...]) -> pd.DataFra
 
 
 def load_scores(
-    store: Store, metric: str, *, as_of: date | None = None
+    store: Store, metric: str, *, as_of: date | None = None, evaluator: str = "auto"
 ) -> tuple[pd.DataFrame, Selection]:
     """Scores on one metric as of a date, one row per model key (see load_observations).
 
     For ratings observed over time the latest observation on or before ``as_of`` is used;
-    where a model has several settings or sources, its best score.
+    where a model has several settings or sources, its best score among the chosen
+    evaluator class (:func:`select_evaluators`; ``Selection.evaluators`` says which).
     """
     frame, sel = load_observations(store, metric, as_of=as_of)
+    frame, sel.evaluators = select_evaluators(frame, evaluator)
     frame = frame.sort_values(["model_key", "observed_on"], na_position="first")
     frame = frame.drop_duplicates(["model_key", "setting", "source_url"], keep="last")
     frame = frame.sort_values(["model_key", "value"], ascending=[True, False])
