@@ -43,7 +43,7 @@ def test_auto_prefers_independent_evaluations_and_never_pools_silently() -> None
     assert kept["value"].tolist() == [0.887]
     with pytest.raises(QueryError, match="no arena scores"):
         select_evaluators(frame, "arena")
-    with pytest.raises(QueryError, match="^evaluator: expected"):
+    with pytest.raises(QueryError, match=r"^evaluator: expected"):
         select_evaluators(frame, "bogus")
 
 

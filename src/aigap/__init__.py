@@ -10,8 +10,7 @@ import importlib
 from typing import Any
 
 from aigap import api as _api
-
-__version__ = "0.1.0"
+from aigap.version import VERSION as __version__
 
 # name -> module that defines it: the errors, settings, the downloader, and every name of
 # :mod:`aigap.api` (the public door; the store is exported there too).

@@ -102,7 +102,7 @@ class FetchResult:
 
 def user_agent() -> str:
     """The User-Agent header: identifies aigap and its version to publishers."""
-    from aigap import __version__
+    from aigap.version import VERSION as __version__
 
     return f"aigap/{__version__} (+https://pypi.org/project/aigap/) httpx/{httpx.__version__}"
 
