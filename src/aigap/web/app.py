@@ -110,28 +110,31 @@ def create_app(home: str | Path | None = None, *, store: Store | None = None) ->
         return answer("models", country=country, org=org, since=since, until=until,
                       open=open, attribution=attribution, as_of=as_of)
 
+    # Parameters left out take aigap.lag's / aigap.trend's own defaults (never restated
+    # here), so the dashboard and the CLI answer the same question the same way.
     @app.get("/api/lag")
-    def api_lag(leader: str = "USA", follower: str = "China", metric: str = "eci",
-                method: str = "daily", tau: float | None = None, as_of: str | None = None,
-                since: str | None = None, attribution: str = "inclusive",
-                drop_first: bool = True,
-                bootstrap: int = Query(DEFAULT_BOOTSTRAP, ge=0, le=10000),
-                seed: int = 0, level: float = 0.9, sensitivity: bool = False) -> Response:
+    def api_lag(leader: str | None = None, follower: str | None = None,
+                metric: str | None = None, method: str | None = None,
+                tau: float | None = None, as_of: str | None = None, since: str | None = None,
+                attribution: str | None = None, drop_first: bool | None = None,
+                exclude_censored: bool | None = None, evaluator: str | None = None,
+                bootstrap: int | None = Query(None, ge=0, le=10000),
+                seed: int | None = Query(None, ge=0), level: float | None = None,
+                sensitivity: bool | None = None) -> Response:
         """The lag (as ``aigap lag --format json``) plus ``points`` for the frontier chart."""
-        return answer("lag", leader=leader, follower=follower, metric=metric, method=method,
-                      tau=tau, as_of=as_of, since=since, attribution=attribution,
-                      drop_first=drop_first, bootstrap=bootstrap, seed=seed, level=level,
-                      sensitivity=sensitivity)
+        return answer("lag", **_given(locals()))
 
     @app.get("/api/trend")
-    def api_trend(leader: str = "USA", follower: str = "China", metric: str = "eci",
-                  tau: float | None = None, as_of: str | None = None, since: str | None = None,
-                  attribution: str = "inclusive", drop_first: bool = True,
-                  level: float = 0.9) -> Response:
+    def api_trend(leader: str | None = None, follower: str | None = None,
+                  metric: str | None = None, tau: float | None = None,
+                  as_of: str | None = None, since: str | None = None,
+                  attribution: str | None = None, drop_first: bool | None = None,
+                  exclude_censored: bool | None = None,
+                  bootstrap: int | None = Query(None, ge=1, le=10000),
+                  seed: int | None = Query(None, ge=0), level: float | None = None
+                  ) -> Response:
         """Is the gap closing (as ``aigap trend --format json``)."""
-        return answer("trend", leader=leader, follower=follower, metric=metric, tau=tau,
-                      as_of=as_of, since=since, attribution=attribution,
-                      drop_first=drop_first, level=level)
+        return answer("trend", **_given(locals()))
 
     @app.get("/api/compute")
     def api_compute(leader: str = "ROW", follower: str = "China", as_of: str | None = None,
@@ -197,13 +200,16 @@ def _models(st: Store, **kw: Any) -> dict[str, Any]:
             "attribution": frame.attrs.get("attribution"), "models": frame}
 
 
+def _given(params: dict[str, Any]) -> dict[str, Any]:
+    """The query parameters the caller set (None: not given, so the API's default applies);
+    ``params`` is an endpoint's ``locals()``, which also holds the closures it uses."""
+    return {k: v for k, v in params.items() if v is not None and not callable(v)}
+
+
 def _lag(st: Store, **kw: Any) -> dict[str, Any]:
     from aigap.api import lag
 
-    rep = lag(kw["leader"], kw["follower"], kw["metric"], method=kw["method"], tau=kw["tau"],
-              as_of=kw["as_of"], since=kw["since"], attribution=kw["attribution"],
-              drop_first=kw["drop_first"], bootstrap=kw["bootstrap"], seed=kw["seed"],
-              level=kw["level"], sensitivity=kw["sensitivity"], store=st)
+    rep = lag(store=st, **kw)
     out = rep.to_dict()
     out["points"] = rep.frames()["points"][["group", "name", "date", "value"]]
     return out
@@ -212,10 +218,7 @@ def _lag(st: Store, **kw: Any) -> dict[str, Any]:
 def _trend(st: Store, **kw: Any) -> dict[str, Any]:
     from aigap.api import trend
 
-    out: dict[str, Any] = trend(kw["leader"], kw["follower"], kw["metric"], tau=kw["tau"],
-                                as_of=kw["as_of"], since=kw["since"],
-                                attribution=kw["attribution"], drop_first=kw["drop_first"],
-                                level=kw["level"], store=st).to_dict(include_series=False)
+    out: dict[str, Any] = trend(store=st, **kw).to_dict(include_series=False)
     return out
 
 
