@@ -33,6 +33,7 @@ _API: dict[str, str] = {
     "arena_gap": "aigap.api", "arena_languages": "aigap.api", "leaderboard": "aigap.api",
     "indicators": "aigap.api", "import_path": "aigap.api", "update_from_dir": "aigap.api",
     "update_live": "aigap.api", "ImportReport": "aigap.api", "Result": "aigap.api",
+    "index": "aigap.api", "IndexResult": "aigap.api",
 }
 
 __all__ = ["__version__", *sorted(_API)]

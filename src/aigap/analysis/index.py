@@ -36,7 +36,9 @@ __all__ = [
     "agreement",
     "fit_index",
     "fit_index_as_of",
+    "fit_from_json",
     "fit_key",
+    "fit_to_json",
     "prepare_rows",
     "rows_as_of",
     "score_frame",
@@ -583,6 +585,46 @@ def fit_index_as_of(rows: pd.DataFrame, as_of: object, settings: IndexSettings |
                     *, rng: np.random.Generator | None = None) -> IndexFit:
     """Fit the index with only the rows available on ``as_of`` (see :func:`rows_as_of`)."""
     return fit_index(rows_as_of(rows, as_of), settings, rng=rng, as_of=as_of)
+
+
+def fit_to_json(fit: IndexFit) -> str:
+    """The fit as one JSON string (what a cache stores); :func:`fit_from_json` reverses it."""
+    d = fit.to_dict()
+    d["scale_ab"] = list(fit.scale)
+    d["extra"] = fit.extra
+    return json.dumps(d, default=str, allow_nan=True)
+
+
+def fit_from_json(text: str) -> IndexFit:
+    """Rebuild an :class:`IndexFit` from :func:`fit_to_json` output.
+
+    Raises:
+        SchemaError: the text is not a stored fit.
+    """
+    try:
+        d = json.loads(text)
+        info = d["fit"]
+        raw = dict(info["settings"])
+        for k in ("anchor_low", "anchor_high", "fixed_scale"):
+            raw[k] = tuple(raw[k])
+        settings = IndexSettings(**raw)
+        models = pd.DataFrame(d["models"])
+        benches = pd.DataFrame(d["benchmarks"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SchemaError(f"cached index fit is unreadable ({exc})", file="index_fit") from exc
+    if len(models):
+        models["release_date"] = pd.to_datetime(models["release_date"])
+        for c in ("aci", "lower", "upper", "capability"):
+            models[c] = pd.to_numeric(models[c]).astype(np.float64)
+        if "countries" in models.columns:
+            models["countries"] = models["countries"].map(
+                lambda v: list(v) if isinstance(v, list) else [])
+    a, b = d["scale_ab"]
+    return IndexFit(models=models, benchmarks=benches, settings=settings,
+                    as_of=None if info["as_of"] is None else pd.Timestamp(info["as_of"]),
+                    scale=(float(a), float(b)), n_rows=int(info["n_rows"]),
+                    n_boot_ok=int(info["n_boot_ok"]), scale_used=str(info["scale"]),
+                    key=str(info["key"]), extra=dict(d.get("extra") or {}))
 
 
 # -- cache key, agreement, score frame ----------------------------------------------------

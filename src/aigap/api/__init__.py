@@ -5,6 +5,7 @@ same question gets the same number wherever it is asked.
 
 - :mod:`~aigap.api.catalogue`: models, metrics, sources, scores
 - :mod:`~aigap.api.capability`: lag, trend (with sensitivity)
+- :mod:`~aigap.api.aci`: the aigap Capability Index (aci), fitted from raw benchmark rows
 - :mod:`~aigap.api.training`: training-compute trends and the compute lag
 - :mod:`~aigap.api.infrastructure`: TOP500, AI supercomputers, export-control chips
 - :mod:`~aigap.api.ratings`: arena gaps, the Open LLM Leaderboard, country indicators
@@ -32,6 +33,8 @@ if TYPE_CHECKING:  # the real names, for type checkers and editors
     from aigap.api.data import import_path as import_path
     from aigap.api.data import update_from_dir as update_from_dir
     from aigap.api.data import update_live as update_live
+    from aigap.api.aci import IndexResult as IndexResult
+    from aigap.api.aci import index as index
     from aigap.api.infrastructure import chips as chips
     from aigap.api.infrastructure import clusters as clusters
     from aigap.api.infrastructure import top500 as top500
@@ -69,6 +72,8 @@ API: dict[str, str] = {
     "update_from_dir": "aigap.api.data",
     "update_live": "aigap.api.data",
     "ImportReport": "aigap.api.data",
+    "index": "aigap.api.aci",
+    "IndexResult": "aigap.api.aci",
     "Result": "aigap.api.result",
     "Store": "aigap.store",
     "open_store": "aigap.store",

@@ -40,6 +40,8 @@ class Selection:
     data_dates: dict[str, date | None] = field(default_factory=dict)
     #: the newest release (or observation) date among the rows read, before any as-of cut
     coverage_end: date | None = None
+    #: for scores aigap fitted itself (the ``aci`` index): which fit produced them
+    fit: dict[str, Any] | None = None
 
     def newest_data(self) -> date | None:
         """The newest data date among the chosen vintages."""
@@ -54,6 +56,7 @@ class Selection:
                            for k, v in sorted(self.data_dates.items())},
             "warnings": self.warnings,
             "bundled_starter_data": self.starter,
+            **({"fit": self.fit} if self.fit is not None else {}),
         }
 
 
