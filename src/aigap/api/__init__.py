@@ -20,6 +20,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the real names, for type checkers and editors
+    from aigap.api.aci import IndexResult as IndexResult
+    from aigap.api.aci import index as index
     from aigap.api.capability import LagReport as LagReport
     from aigap.api.capability import TrendReport as TrendReport
     from aigap.api.capability import lag as lag
@@ -33,8 +35,6 @@ if TYPE_CHECKING:  # the real names, for type checkers and editors
     from aigap.api.data import import_path as import_path
     from aigap.api.data import update_from_dir as update_from_dir
     from aigap.api.data import update_live as update_live
-    from aigap.api.aci import IndexResult as IndexResult
-    from aigap.api.aci import index as index
     from aigap.api.infrastructure import chips as chips
     from aigap.api.infrastructure import clusters as clusters
     from aigap.api.infrastructure import top500 as top500

@@ -167,17 +167,23 @@ def aci_scores(store: Store, *, as_of: date | None = None,
     metric "aci", scale "index". The Selection's ``fit`` says which fit produced them.
     """
     fit, sel = fit_aci(store, as_of=as_of, settings=settings)
-    sf = score_frame(fit)
-    frame = sf.assign(scale="index", provenance="aigap", source_name="aigap (fitted)",
-                      source_url=None, setting=None, observed_on=pd.NaT,
-                      date_source="release", organizations=[[] for _ in range(len(sf))])
-    frame = _enrich(store, frame)
-    return frame.reset_index(drop=True), sel
+    return _scores_of(store, fit), sel
 
 
-def _enrich(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
-    """Open-weights flags and organisations from the catalogue (by key, else by name);
+def _scores_of(store: Store, fit: IndexFit) -> pd.DataFrame:
+    """The fit's score frame with the columns of :func:`load_scores`, attributed.
+
+    Open-weights flags and organisations come from the catalogue (by key, else by name);
     countries the rows did not give from the registry / model family."""
+    frame = score_frame(fit)
+    for col, value in (("scale", "index"), ("provenance", "aigap"),
+                       ("source_name", "aigap (fitted)"), ("date_source", "release")):
+        frame[col] = value
+    for col in ("source_url", "setting"):
+        frame[col] = None
+    frame["observed_on"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    frame["organizations"] = pd.Series([[] for _ in range(len(frame))], index=frame.index,
+                                       dtype=object)
     cat, _ = load_models(store)
     frame["open_weights"] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
     if len(cat):
@@ -188,7 +194,7 @@ def _enrich(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
         frame["open_weights"] = key.map(cat["open_weights"]).astype("boolean")
         frame["organizations"] = key.map(cat["organizations"]).map(
             lambda v: list(v) if isinstance(v, list) else [])
-    return fill_countries(frame)
+    return fill_countries(frame).reset_index(drop=True)
 
 
 # -- the result -------------------------------------------------------------------------------
@@ -355,8 +361,7 @@ def vintage_view(store: Store, *, leader: str = "USA", follower: str = "China",
     today, sel = fit_aci(store, settings=s)
     newest = pd.Timestamp(sel.coverage_end) if sel.coverage_end else pd.Timestamp.today()
     stop = pd.Timestamp(until) if until is not None else newest
-    today_scores = _enrich(store, score_frame(today).assign(
-        organizations=[[] for _ in range(len(today.models))]))
+    today_scores = _scores_of(store, today)
     rows = []
     for d in pd.date_range(start, stop, freq="ME"):
         row: dict[str, Any] = {"date": d}
@@ -366,8 +371,7 @@ def vintage_view(store: Store, *, leader: str = "USA", follower: str = "China",
             row.update(n_models_then=0, newest_model_then=None, scale_then=None,
                        lag_mean_then=math.nan, lag_end_then=math.nan, note=str(exc))
         else:
-            then_scores = _enrich(store, score_frame(then).assign(
-                organizations=[[] for _ in range(len(then.models))]))
+            then_scores = _scores_of(store, then)
             mean_then, end_then = _lag_on(then_scores, leader, follower, end=d, since=since,
                                           tau=tau)
             row.update(n_models_then=len(then.models),
@@ -411,8 +415,7 @@ def sensitivity_table(store: Store, *, as_of: date | None, settings: IndexSettin
         except QueryError as exc:
             rows.append({**row, "note": str(exc)})
             continue
-        scores = _enrich(store, score_frame(fit).assign(
-            organizations=[[] for _ in range(len(fit.models))]))
+        scores = _scores_of(store, fit)
         end = pd.Timestamp(as_of) if as_of else pd.Timestamp(fit.models["release_date"].max())
         mean, end_lag = _lag_on(scores, leader, follower, end=end, since=since, tau=tau)
         agr = _agreement(fit, load_published_eci(store, sel))

@@ -319,8 +319,9 @@ def parse_benchmark_hub(file: SourceFile) -> list[ParsedDataset]:
     """:func:`parse_benchmarks`, plus the raw rows aigap's capability index fits.
 
     Each benchmark file the index uses gets a ``benchmark_row`` frame next to its ``score``
-    frame (same dataset, same vintage), the ECI file a ``model_group`` frame; in the zip, Epoch's benchmark difficulties file
-    becomes the ``epoch-eci-benchmarks`` dataset (benchmark release dates).
+    frame (same dataset, same vintage), the ECI file a ``model_group`` frame; in the zip,
+    Epoch's benchmark difficulties file becomes the ``epoch-eci-benchmarks`` dataset
+    (benchmark release dates).
     """
     from aigap.sources.epoch_irt import ECI_FILE, benchmark_row_frame, published_eci_frame
 
