@@ -252,7 +252,8 @@ def prepare_rows(rows: pd.DataFrame, settings: IndexSettings | None = None) -> p
             .drop_duplicates("model_key").set_index("model_key"))
     if "countries" in meta.columns:
         # A model's countries: the first non-empty list among its rows.
-        nonempty = r[r["countries"].map(lambda v: isinstance(v, list) and len(v) > 0)]
+        nonempty = r[r["countries"].map(lambda v: isinstance(v, list) and len(v) > 0)
+                     .to_numpy(dtype=bool)]
         first = nonempty.drop_duplicates("model_key").set_index("model_key")["countries"]
         meta["countries"] = first.reindex(meta.index)
         meta["countries"] = meta["countries"].map(lambda v: v if isinstance(v, list) else [])
@@ -361,7 +362,7 @@ def _jacobian(p: _Problem, x: FArr, w: FArr) -> tuple[FArr, Any]:
     return sw * (pred - p.y), jac
 
 
-def _solve(p: _Problem, penalty: float, w: FArr, x0: FArr, *, max_iter: int = 300,
+def _solve(p: _Problem, penalty: float, w: FArr, x0: FArr, *, max_iter: int = 2000,
            tol: float = 1e-10) -> tuple[FArr, bool]:
     """Minimise the penalised objective by Levenberg-Marquardt on the exact Gauss-Newton
     matrix (253 x 253 on the shared data, so each step is one small dense solve).
@@ -485,7 +486,7 @@ def _bootstrap(p: _Problem, x_hat: FArr, s: IndexSettings, anchors: tuple[int, i
             continue
         if anchors is None and wb[p.anchor_b] == 0:
             continue
-        x, success = _solve(p, s.penalty, w, x_hat, tol=BOOT_TOL)
+        x, success = _solve(p, s.penalty, w, x_hat, tol=BOOT_TOL, max_iter=300)
         cap, diff, _ = p.unpack(x)
         ab = _anchored(cap, diff, p, s, anchors)
         if not success or ab is None:
