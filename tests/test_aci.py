@@ -277,3 +277,15 @@ def test_acceptance_on_the_mirror(mirror_store: Any) -> None:
     assert view is not None
     row = view[view["date"] == pd.Timestamp("2024-05-31")].iloc[0]
     assert row["lag_end_then"] != pytest.approx(row["lag_end_today"], abs=0.05)
+
+
+def test_index_json_keys_match_the_docs(hub_home: Path) -> None:
+    import aigap
+    from test_docs import documented_data_keys, documented_keys
+
+    out = aigap.index(n_boot=0, vintages=False).to_dict()
+    assert set(out) == documented_keys("index")
+    assert set(out["data"]) <= documented_data_keys()
+    lag = aigap.lag("USA", "China", "aci", bootstrap=0).to_dict()
+    assert set(lag) == documented_keys("lag") - {"sensitivity"}
+    assert "fit" in lag["data"] and set(lag["data"]) <= documented_data_keys()
