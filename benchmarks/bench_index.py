@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -37,6 +39,7 @@ from aigap.analysis.lag import lag_analysis
 from aigap.sources.epoch_irt import read_irt_rows, read_published_eci
 from aigap.sources.readers import model_key
 
+T = TypeVar("T")
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/epoch/benchmark_data_2026-04"
 
 
@@ -63,10 +66,10 @@ def slope_per_year(fit: IndexFit) -> float:
     return float(np.polyfit(years.to_numpy(), m["aci"].to_numpy(), 1)[0])
 
 
-def timed(label: str, fn: object) -> object:
+def timed(label: str, fn: Callable[[], T]) -> T:
     """Run ``fn`` and print its wall time."""
     t = time.perf_counter()
-    out = fn()  # type: ignore[operator]
+    out = fn()
     print(f"{label}: {time.perf_counter() - t:.2f} s")
     return out
 
