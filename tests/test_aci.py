@@ -289,3 +289,58 @@ def test_index_json_keys_match_the_docs(hub_home: Path) -> None:
     lag = aigap.lag("USA", "China", "aci", bootstrap=0).to_dict()
     assert set(lag) == documented_keys("lag") - {"sensitivity"}
     assert "fit" in lag["data"] and set(lag["data"]) <= documented_data_keys()
+
+
+def test_reimport_of_an_unchanged_file_backfills_the_new_tables(hub_home: Path,
+                                                                 tmp_path: Path) -> None:
+    """A store filled before schema v3 has no raw rows; importing the same files again
+    (all "unchanged") fills them for the stored vintages, and only once."""
+    from aigap.api import open_store, update_from_dir
+
+    with open_store(hub_home) as st:
+        before = st.con.execute("SELECT count(*) FROM benchmark_row").fetchone()
+        st.con.execute("DELETE FROM benchmark_row")
+        st.con.execute("DELETE FROM model_group")
+        report = update_from_dir(st, tmp_path / "hub", workers=1)
+        assert not report.changed
+        after = st.con.execute("SELECT count(*) FROM benchmark_row").fetchone()
+        groups = st.con.execute("SELECT count(*) FROM model_group").fetchone()
+        update_from_dir(st, tmp_path / "hub", workers=1)
+        again = st.con.execute("SELECT count(*) FROM benchmark_row").fetchone()
+    assert before == after == again and groups == (24,)
+
+
+def test_warm_cache_stores_todays_default_fit(hub_home: Path) -> None:
+    from aigap.analysis.index import IndexSettings
+    from aigap.api import open_store
+    from aigap.api.aci import clear_memo, fit_aci, warm_cache
+
+    s = IndexSettings(n_boot=5)
+    with open_store(hub_home) as st:
+        fit = warm_cache(st, s)
+        assert fit is not None
+        clear_memo()
+        (n,), = st.con.execute("SELECT count(*) FROM index_fit").fetchall()
+        assert n == 1
+        again, _ = fit_aci(st, settings=s)  # from the table, not refitted
+    pd.testing.assert_frame_equal(again.models, fit.models, check_dtype=False)
+
+
+@pytest.mark.slow
+def test_the_bundled_snapshot_provides_the_raw_rows(tmp_path: Path) -> None:
+    """A first run (the bundled Epoch files) can fit aci: rows, groups, benchmark dates."""
+    import aigap
+    from aigap.api.data import store_parsed
+    from aigap.sources.base import get_source
+    from aigap.sources.bundled import BUNDLED_SOURCES, load_bundled
+    from aigap.store import Store
+
+    parsed = load_bundled()
+    assert "benchmark_info:eci" in {d.dataset for d in parsed}
+    with Store(tmp_path / "s.duckdb") as st:
+        store_parsed(st, parsed, {n: get_source(n) for n in BUNDLED_SOURCES})
+        res = aigap.index(n_boot=0, store=st)
+        (dated,), = st.con.execute(
+            "SELECT count(*) FROM benchmark_info WHERE release_date IS NOT NULL").fetchall()
+    assert res.fit.fit_info["n_benchmarks"] >= 40 and dated >= 30
+    assert res.agreement is not None and res.agreement.pearson_r >= 0.98

@@ -238,6 +238,10 @@ TABLES: dict[str, Table] = {
                         BENCHMARK_ROW, MODEL_GROUP, BENCHMARK_INFO)
 }
 
+#: Tables added after the first schema: a re-import of an unchanged file fills them for its
+#: stored vintage (see ``Store._backfill``).
+BACKFILL = frozenset({"benchmark_row", "model_group"})
+
 INDEX_FIT_DDL = """
 CREATE TABLE IF NOT EXISTS index_fit (
   fit_key VARCHAR PRIMARY KEY,

@@ -51,7 +51,7 @@ from aigap.store.frames import (
 )
 
 __all__ = ["IndexResult", "aci_scores", "clear_memo", "fit_aci", "index", "index_settings",
-           "sensitivity_table", "vintage_view"]
+           "sensitivity_table", "vintage_view", "warm_cache"]
 
 #: Bumped when the fit's code changes what it returns (old cache entries then miss).
 FIT_VERSION = "aci-1"
@@ -517,6 +517,23 @@ def _persist(path: Path) -> None:
                     st.put_index_fit(key, fit_to_json(fit))
     except AigapError:
         return  # another process holds the store (e.g. a running dashboard): stay in memory
+
+
+def warm_cache(store: Store, settings: IndexSettings | None = None) -> IndexFit | None:
+    """Fit today's index with ``settings`` (default: the documented ones) and store it in
+    the ``index_fit`` table, so the first ``aigap lag --metric aci`` after an update is
+    answered from the store. Meant for the end of ``aigap update`` (a writable store);
+    returns None when the store has no raw benchmark rows.
+
+    Raises:
+        AigapError: the store is read-only.
+    """
+    if store.read_only:
+        raise AigapError(f"{store.path}: store opened read-only")
+    if not store.table_datasets("benchmark_row"):
+        return None
+    fit, _ = fit_aci(store, settings=settings)
+    return fit
 
 
 def clear_memo() -> None:

@@ -191,6 +191,8 @@ class Store:
                 key = (p.dataset, p.file.sha256)
                 if key in stored or key in seen:
                     vid, rows = stored.get(key, (-1, p.n_rows))
+                    if key in stored:
+                        self._backfill(vid, p.frames)
                     outcomes.append(DatasetOutcome(p.source, p.dataset, p.file.name,
                                                    "unchanged", vid, rows, dict(p.skipped),
                                                    p.data_as_of))
@@ -222,6 +224,22 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
         return outcomes
+
+    def _backfill(self, vintage_id: int, frames: Mapping[str, pd.DataFrame]) -> None:
+        """Give a stored vintage the rows of tables added after it was imported.
+
+        A file imported before a table existed (e.g. ``benchmark_row``, schema v3) is
+        "unchanged" when imported again, so without this the new table would stay empty
+        for it until the publisher changed the file.
+        """
+        for table, frame in frames.items():
+            if table not in schema.BACKFILL or not len(frame):
+                continue
+            (n,), = self.con.execute(
+                f'SELECT count(*) FROM "{table}" WHERE vintage_id = ?',  # noqa: S608
+                [vintage_id]).fetchall()
+            if n == 0:
+                self._insert(table, frame.assign(vintage_id=vintage_id))
 
     def _insert(self, table: str, frame: pd.DataFrame) -> None:
         """Insert canonical rows (with a ``vintage_id`` column) in one statement."""
