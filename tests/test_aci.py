@@ -215,10 +215,12 @@ def test_settings_are_checked_and_named(hub_home: Path) -> None:
     with pytest.raises(QueryError) as exc:
         aigap.index(anchor_low="no equals sign")
     assert exc.value.parameter == "anchor_low"
-    with pytest.raises(QueryError, match="penalty"):
+    with pytest.raises(QueryError, match=r"^penalty: must be") as exc:
         aigap.index(penalty=-1)
-    with pytest.raises(QueryError, match="anchor model anchor_high 'Nobody'"):
+    assert exc.value.parameter == "penalty"
+    with pytest.raises(QueryError, match="anchor model anchor_high 'Nobody'") as exc:
         aigap.index(anchor_high="Nobody=150", scale_mode="models", n_boot=0)
+    assert exc.value.parameter == "anchor_high"
 
 
 def test_vintage_view_and_sensitivity(hub_home: Path) -> None:

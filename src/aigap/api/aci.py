@@ -108,8 +108,20 @@ def index_settings(*, penalty: float | None = None, min_benchmarks: int | None =
     try:
         return replace(base, **changes).check()
     except QueryError as exc:
-        param = str(exc).split(" ", 1)[0]
-        raise QueryError(str(exc), parameter=param if param in changes else None) from None
+        raise _named(exc, changes) from None
+
+
+def _named(exc: QueryError, params: Any) -> QueryError:
+    """The error with the parameter it is about named first (``penalty: must be ...``), so
+    each door can name its own flag; unchanged when no known parameter is at fault."""
+    text = str(exc)
+    first = text.split(" ", 1)[0]
+    if first in params:
+        return QueryError(f"{first}: {text.split(' ', 1)[1]}", parameter=first)
+    for name in ("anchor_low", "anchor_high"):
+        if f"anchor model {name} " in text:
+            return QueryError(f"{name}: {text}", parameter=name)
+    return exc
 
 
 # -- fitting with a cache -----------------------------------------------------------------------
@@ -486,7 +498,10 @@ def index(
                "follower": follower, "vintages": vintages, "sensitivity": sensitivity,
                "settings": s.to_dict()}
     with analysis_store(home, store) as st:
-        fit, sel = fit_aci(st, as_of=d_as_of, settings=s)
+        try:
+            fit, sel = fit_aci(st, as_of=d_as_of, settings=s)
+        except QueryError as exc:
+            raise _named(exc, ()) from None
         published = load_published_eci(st, sel)
         result = IndexResult(fit, sel, published, _agreement(fit, published), request,
                              credits_for(st, sel))
