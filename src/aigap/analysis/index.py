@@ -34,9 +34,11 @@ __all__ = [
     "IndexFit",
     "IndexSettings",
     "agreement",
+    "fit_from_json",
     "fit_index",
     "fit_index_as_of",
     "fit_key",
+    "fit_to_json",
     "prepare_rows",
     "rows_as_of",
     "score_frame",
@@ -250,7 +252,8 @@ def prepare_rows(rows: pd.DataFrame, settings: IndexSettings | None = None) -> p
             .drop_duplicates("model_key").set_index("model_key"))
     if "countries" in meta.columns:
         # A model's countries: the first non-empty list among its rows.
-        nonempty = r[r["countries"].map(lambda v: isinstance(v, list) and len(v) > 0)]
+        nonempty = r[r["countries"].map(lambda v: isinstance(v, list) and len(v) > 0)
+                     .to_numpy(dtype=bool)]
         first = nonempty.drop_duplicates("model_key").set_index("model_key")["countries"]
         meta["countries"] = first.reindex(meta.index)
         meta["countries"] = meta["countries"].map(lambda v: v if isinstance(v, list) else [])
@@ -359,7 +362,7 @@ def _jacobian(p: _Problem, x: FArr, w: FArr) -> tuple[FArr, Any]:
     return sw * (pred - p.y), jac
 
 
-def _solve(p: _Problem, penalty: float, w: FArr, x0: FArr, *, max_iter: int = 300,
+def _solve(p: _Problem, penalty: float, w: FArr, x0: FArr, *, max_iter: int = 2000,
            tol: float = 1e-10) -> tuple[FArr, bool]:
     """Minimise the penalised objective by Levenberg-Marquardt on the exact Gauss-Newton
     matrix (253 x 253 on the shared data, so each step is one small dense solve).
@@ -483,7 +486,7 @@ def _bootstrap(p: _Problem, x_hat: FArr, s: IndexSettings, anchors: tuple[int, i
             continue
         if anchors is None and wb[p.anchor_b] == 0:
             continue
-        x, success = _solve(p, s.penalty, w, x_hat, tol=BOOT_TOL)
+        x, success = _solve(p, s.penalty, w, x_hat, tol=BOOT_TOL, max_iter=300)
         cap, diff, _ = p.unpack(x)
         ab = _anchored(cap, diff, p, s, anchors)
         if not success or ab is None:
@@ -583,6 +586,46 @@ def fit_index_as_of(rows: pd.DataFrame, as_of: object, settings: IndexSettings |
                     *, rng: np.random.Generator | None = None) -> IndexFit:
     """Fit the index with only the rows available on ``as_of`` (see :func:`rows_as_of`)."""
     return fit_index(rows_as_of(rows, as_of), settings, rng=rng, as_of=as_of)
+
+
+def fit_to_json(fit: IndexFit) -> str:
+    """The fit as one JSON string (what a cache stores); :func:`fit_from_json` reverses it."""
+    d = fit.to_dict()
+    d["scale_ab"] = list(fit.scale)
+    d["extra"] = fit.extra
+    return json.dumps(d, default=str, allow_nan=True)
+
+
+def fit_from_json(text: str) -> IndexFit:
+    """Rebuild an :class:`IndexFit` from :func:`fit_to_json` output.
+
+    Raises:
+        SchemaError: the text is not a stored fit.
+    """
+    try:
+        d = json.loads(text)
+        info = d["fit"]
+        raw = dict(info["settings"])
+        for k in ("anchor_low", "anchor_high", "fixed_scale"):
+            raw[k] = tuple(raw[k])
+        settings = IndexSettings(**raw)
+        models = pd.DataFrame(d["models"])
+        benches = pd.DataFrame(d["benchmarks"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SchemaError(f"cached index fit is unreadable ({exc})", file="index_fit") from exc
+    if len(models):
+        models["release_date"] = pd.to_datetime(models["release_date"])
+        for c in ("aci", "lower", "upper", "capability"):
+            models[c] = pd.to_numeric(models[c]).astype(np.float64)
+        if "countries" in models.columns:
+            models["countries"] = models["countries"].map(
+                lambda v: list(v) if isinstance(v, list) else [])
+    a, b = d["scale_ab"]
+    return IndexFit(models=models, benchmarks=benches, settings=settings,
+                    as_of=None if info["as_of"] is None else pd.Timestamp(info["as_of"]),
+                    scale=(float(a), float(b)), n_rows=int(info["n_rows"]),
+                    n_boot_ok=int(info["n_boot_ok"]), scale_used=str(info["scale"]),
+                    key=str(info["key"]), extra=dict(d.get("extra") or {}))
 
 
 # -- cache key, agreement, score frame ----------------------------------------------------

@@ -362,7 +362,13 @@ def _frames(store: Store, req: GapRequest) -> tuple[pd.DataFrame, Selection, Any
 
     lead_g = resolve_group(req.leader)
     foll_g = resolve_group(req.follower)
-    scores, sel = load_scores(store, req.metric, as_of=req.as_of, evaluator=req.evaluator)
+    if req.metric == "aci":  # aigap's own index, fitted as of the date (api/aci.py)
+        from aigap.api.aci import aci_scores
+
+        scores, sel = aci_scores(store, as_of=req.as_of)
+    else:
+        scores, sel = load_scores(store, req.metric, as_of=req.as_of,
+                                  evaluator=req.evaluator)
     return scores, sel, lead_g, foll_g
 
 

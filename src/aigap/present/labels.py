@@ -11,6 +11,7 @@ __all__ = ["METRIC_NAMES", "SCALE_UNITS", "metric_label", "scale_unit"]
 #: Reader-facing names of common metrics.
 METRIC_NAMES = {
     "eci": "ECI (Epoch Capabilities Index)",
+    "aci": "aci (aigap Capability Index)",
     "gpqa_diamond": "GPQA Diamond",
     "mmlu": "MMLU",
     "math_level_5": "MATH Level 5",

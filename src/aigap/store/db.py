@@ -37,7 +37,15 @@ def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(table.ddl())
 
 
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _migration_1}
+def _migration_3(con: duckdb.DuckDBPyConnection) -> None:
+    """The capability index: raw benchmark rows, benchmark facts and the fit cache."""
+    for name in ("benchmark_row", "model_group", "benchmark_info"):
+        con.execute(schema.TABLES[name].ddl())
+    con.execute(schema.INDEX_FIT_DDL)
+
+
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    1: _migration_1, 3: _migration_3}
 
 
 @dataclass
@@ -183,6 +191,8 @@ class Store:
                 key = (p.dataset, p.file.sha256)
                 if key in stored or key in seen:
                     vid, rows = stored.get(key, (-1, p.n_rows))
+                    if key in stored:
+                        self._backfill(vid, p.frames)
                     outcomes.append(DatasetOutcome(p.source, p.dataset, p.file.name,
                                                    "unchanged", vid, rows, dict(p.skipped),
                                                    p.data_as_of))
@@ -214,6 +224,22 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
         return outcomes
+
+    def _backfill(self, vintage_id: int, frames: Mapping[str, pd.DataFrame]) -> None:
+        """Give a stored vintage the rows of tables added after it was imported.
+
+        A file imported before a table existed (e.g. ``benchmark_row``, schema v3) is
+        "unchanged" when imported again, so without this the new table would stay empty
+        for it until the publisher changed the file.
+        """
+        for table, frame in frames.items():
+            if table not in schema.BACKFILL or not len(frame):
+                continue
+            (n,), = self.con.execute(
+                f'SELECT count(*) FROM "{table}" WHERE vintage_id = ?',  # noqa: S608
+                [vintage_id]).fetchall()
+            if n == 0:
+                self._insert(table, frame.assign(vintage_id=vintage_id))
 
     def _insert(self, table: str, frame: pd.DataFrame) -> None:
         """Insert canonical rows (with a ``vintage_id`` column) in one statement."""
@@ -376,6 +402,32 @@ class Store:
         return {str(r[0]) for r in self.con.execute(
             "SELECT DISTINCT v.dataset FROM score s JOIN vintage v USING (vintage_id) "
             "WHERE s.metric = ?", [metric]).fetchall()}
+
+    def table_datasets(self, table: str) -> set[str]:
+        """Datasets (any vintage) with rows in a canonical table."""
+        if table not in schema.TABLES:
+            raise SourceError(f"unknown table {table!r}")
+        return {str(r[0]) for r in self.con.execute(
+            f'SELECT DISTINCT v.dataset FROM "{table}" t '  # noqa: S608
+            "JOIN vintage v USING (vintage_id)").fetchall()}
+
+    def index_fit(self, key: str) -> str | None:
+        """The cached aci fit (JSON) stored under ``key``, or None."""
+        has = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'index_fit'"
+        ).fetchone()
+        if not has or not has[0]:
+            return None
+        row = self.con.execute("SELECT fit_json FROM index_fit WHERE fit_key = ?",
+                               [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def put_index_fit(self, key: str, fit_json: str) -> None:
+        """Cache an aci fit under ``key`` (derived data: replaces any entry with that key)."""
+        if self.read_only:
+            raise AigapError(f"{self.path}: store opened read-only")
+        self.con.execute("INSERT OR REPLACE INTO index_fit VALUES (?, ?, ?)",
+                         [key, datetime.now(UTC).replace(tzinfo=None), fit_json])
 
     def metric_summary(self, vintage_ids: Iterable[int]) -> pd.DataFrame:
         """Per metric in the given vintages: models, first and last release, sources."""
