@@ -195,7 +195,7 @@ def test_fit_is_cached_in_process_and_in_the_store(hub_home: Path) -> None:
     t = time.perf_counter()
     again = aigap.index(n_boot=20)
     warm = time.perf_counter() - t
-    assert warm < 0.5 and warm < cold
+    assert warm < cold  # the 0.5 s target is measured by benchmarks/bench_index.py
     assert again.fit is first.fit
     with open_store(hub_home) as st:
         stored = st.con.execute("SELECT fit_key FROM index_fit").fetchall()

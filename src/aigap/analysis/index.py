@@ -27,6 +27,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.special import expit, ndtri
 
+from aigap.analysis.common import jsonable, to_timestamp
 from aigap.errors import QueryError, SchemaError
 
 __all__ = [
@@ -109,7 +110,7 @@ class IndexSettings:
         if float(self.anchor_low[1]) == float(self.anchor_high[1]):
             raise QueryError("the two anchor models need different index values")
         if self.min_date is not None:
-            _date(self.min_date, "min_date")
+            to_timestamp(self.min_date, "min_date")
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -174,32 +175,10 @@ class IndexFit:
             for c in out.columns:
                 if pd.api.types.is_datetime64_any_dtype(out[c]):
                     out[c] = out[c].dt.strftime("%Y-%m-%d")
-            out = out.astype(object).where(out.notna(), None)
-            return [{str(k): _plain(v) for k, v in r.items()} for r in out.to_dict("records")]
+            return list(jsonable(out))
 
         return {"fit": self.fit_info, "models": records(self.models),
                 "benchmarks": records(self.benchmarks)}
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    return v
-
-
-def _date(value: object, what: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise QueryError(f"{what} {value!r} is not a date (expected YYYY-MM-DD)") from exc
-    if pd.isna(ts):
-        raise QueryError(f"{what} is missing (expected YYYY-MM-DD)")
-    return ts.normalize()
-
-
-# -- input checks and preparation ---------------------------------------------------------
 
 
 def _check_rows(rows: pd.DataFrame) -> None:
@@ -240,7 +219,7 @@ def prepare_rows(rows: pd.DataFrame, settings: IndexSettings | None = None) -> p
     r["release_date"] = pd.to_datetime(r["release_date"], errors="coerce")
     r = r[r["release_date"].notna()]
     if s.min_date is not None:
-        r = r[r["release_date"] >= _date(s.min_date, "min_date")]
+        r = r[r["release_date"] >= to_timestamp(s.min_date, "min_date")]
     r["score"] = pd.to_numeric(r["score"]).astype(np.float64)
     cells = r.groupby(["model_key", "benchmark"], as_index=False, sort=True)["score"].max()
     counts = cells.groupby("model_key")["benchmark"].transform("size")
@@ -274,7 +253,7 @@ def rows_as_of(rows: pd.DataFrame, as_of: object) -> pd.DataFrame:
     Raises:
         QueryError: ``as_of`` is not a date.
     """
-    d = _date(as_of, "as_of")
+    d = to_timestamp(as_of, "as_of")
     _check_rows(rows)
     rel = pd.to_datetime(rows["release_date"], errors="coerce")
     keep = rel.notna() & (rel <= d)
@@ -576,7 +555,7 @@ def fit_index(rows: pd.DataFrame, settings: IndexSettings | None = None, *,
     return IndexFit(
         models=m[cols].sort_values("aci", ascending=False, kind="stable").reset_index(drop=True),
         benchmarks=bench.sort_values("edi", kind="stable").reset_index(drop=True),
-        settings=s, as_of=None if as_of is None else _date(as_of, "as_of"),
+        settings=s, as_of=None if as_of is None else to_timestamp(as_of, "as_of"),
         scale=(float(a + b * diff[p.anchor_b]), float(b)), n_rows=len(p.y), n_boot_ok=n_ok,
         scale_used="anchor models" if anchors is not None else "anchor benchmark",
         key=fit_key(rows, s, as_of=as_of))
@@ -647,7 +626,7 @@ def fit_key(rows: pd.DataFrame, settings: IndexSettings | None = None, *,
     h = hashlib.sha256()
     h.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
     h.update(json.dumps(s.to_dict(), sort_keys=True).encode())
-    h.update(str(None if as_of is None else _date(as_of, "as_of").date()).encode())
+    h.update(str(None if as_of is None else to_timestamp(as_of, "as_of").date()).encode())
     return h.hexdigest()[:32]
 
 
@@ -669,7 +648,7 @@ class Agreement:
                 w[c] = w[c].dt.strftime("%Y-%m-%d")
         return {"n": self.n, "pearson_r": self.pearson_r,
                 "median_abs_diff": self.median_abs_diff, "p90_abs_diff": self.p90_abs_diff,
-                "worst": [{k: _plain(v) for k, v in r.items()}
+                "worst": [{k: jsonable(v) for k, v in r.items()}
                           for r in w.astype(object).where(w.notna(), None).to_dict("records")]}
 
 
