@@ -514,3 +514,56 @@ def trend(
                    maxlags=maxlags)
     gt = gap_trend(report.series, column="gap", since=since_ts, level=level, maxlags=maxlags)
     return TrendReport(report, lt, gt)
+
+
+def lag_period(
+    leader: str = "USA",
+    follower: str = "China",
+    metric: str = "eci",
+    *,
+    end: str | date,
+    data_as_of: str | date | None = None,
+    since: str | date | None = None,
+    tau: float | None = None,
+    attribution: str = "inclusive",
+    bootstrap: int = DEFAULT_BOOTSTRAP,
+    seed: int = 0,
+    level: float = DEFAULT_LEVEL,
+    home: str | Path | None = None,
+    store: Store | None = None,
+) -> LagReport:
+    """The lag over a past period (models released and ratings observed by ``end``) read
+    from the data vintages of another date (``data_as_of``; default the current ones).
+
+    :func:`lag` ties both to one ``as_of`` date. The claims registry asks two questions about
+    a dated claim: how the data stood on the claim's date (``data_as_of = end``, the same as
+    ``lag(as_of=end)``) and what today's data says about that same period (``data_as_of``
+    None). Results are memoised by request and the vintages actually read, so the two
+    questions share one computation whenever they read the same vintages.
+    """
+    d_end = parse_date(end, "end")
+    if d_end is None:
+        raise QueryError("end: expected a date (YYYY-MM-DD)")
+    d_data = parse_date(data_as_of, "data_as_of")
+    req = make_request(leader, follower, metric, tau=tau, as_of=d_end, since=since,
+                       attribution=attribution, bootstrap=bootstrap, seed=seed, level=level)
+    with analysis_store(home, store) as st:
+        from aigap.attribution.groups import resolve_group
+        from aigap.store.frames import load_observations
+
+        obs, sel = load_observations(st, metric, as_of=d_data)
+        lead_g, foll_g = resolve_group(leader), resolve_group(follower)
+        key = ("lag", lead_g.name, foll_g.name, *sorted(req.to_dict().items()),
+               tuple(sorted(sel.vintages.items())), False)
+        if key not in st.cache:
+            ts = pd.Timestamp(d_end)
+            obs = obs[(obs["release_date"] <= ts)
+                      & (obs["observed_on"].isna() | (obs["observed_on"] <= ts))]
+            # One row per model, as load_scores: latest observation, then the best setting.
+            obs = obs.sort_values(["model_key", "observed_on"], na_position="first")
+            obs = obs.drop_duplicates(["model_key", "setting", "source_url"], keep="last")
+            obs = obs.sort_values(["model_key", "value"], ascending=[True, False])
+            obs = obs.drop_duplicates("model_key", keep="first").reset_index(drop=True)
+            st.cache[key] = _lag(obs, sel, lead_g, foll_g, req, credits_for(st, sel), False)
+        report: LagReport = st.cache[key]
+    return report

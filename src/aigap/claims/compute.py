@@ -9,8 +9,11 @@ from datetime import date
 from aigap.analysis.common import num
 from aigap.claims import verdict as V
 from aigap.claims.evidence import (
+    COME_TRUE,
     Context,
     Evidence,
+    Question,
+    later_vintage_note,
     sentence,
     untestable,
 )
@@ -20,7 +23,7 @@ from aigap.errors import AigapError
 __all__ = ["compute_evidence"]
 
 
-def compute_evidence(ctx: Context, claim: Claim, t: ClaimTest, when: date) -> Evidence:
+def compute_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) -> Evidence:
     """Growth of each group's top-N training compute, the compute lag, or the difference of
     growth rates, as :func:`aigap.api.training` measures them as of the date."""
     import numpy as np
@@ -31,12 +34,23 @@ def compute_evidence(ctx: Context, claim: Claim, t: ClaimTest, when: date) -> Ev
     method = (f"rolling top-{t.top} training compute, log-linear fit with at most one "
               "breakpoint (BIC), bootstrap")
     since = t.since or date(2018, 1, 1)
+    # The compute api selects data and models by one date: the period's end (the data then).
+    when = q.end if q.name != COME_TRUE else None
     try:
-        rep = compute(t.leader, t.follower, as_of=when, top=t.top, since=since,
-                      attribution=t.attribution, n_boot=ctx.options.compute_boot,
-                      seed=ctx.options.seed, level=ctx.options.level, store=ctx.store)
+        rep = ctx.cached(("compute", t.leader, t.follower, when, t.top, since, t.attribution),
+                         lambda: compute(t.leader, t.follower, as_of=when, top=t.top,
+                                         since=since, attribution=t.attribution,
+                                         n_boot=ctx.options.compute_boot,
+                                         seed=ctx.options.seed, level=ctx.options.level,
+                                         store=ctx.store))
     except AigapError as exc:
-        return untestable(t, None, str(exc), when, method)
+        return untestable(t, None, str(exc), q.end, method)
+    newest = rep.selection.newest_data()
+    when = when or min(q.end, newest or q.end)
+    note = later_vintage_note(rep.selection, q)
+    if stat == "lag_years" and newest is not None and newest < when:
+        note += (f" The newest model in the data is from {newest}; the lag is not "
+                 "extrapolated past it.")
     lt, ft = rep.leader_trend, rep.follower_trend
     n = (lt.n_points, ft.n_points)
     if stat in ("follower_growth", "leader_growth"):
@@ -56,8 +70,10 @@ def compute_evidence(ctx: Context, claim: Claim, t: ClaimTest, when: date) -> Ev
                   if len(diff) else (math.nan, math.nan))
         unit = "log10 FLOP per year"
         what = "The leader's minus the follower's compute growth rate"
-    v = V.range_verdict(num(lo), num(hi), t.low, t.high)
+    v = (V.value_verdict(num(est), num(lo), num(hi), t.low, t.high) if t.about
+         else V.range_verdict(num(lo), num(hi), t.low, t.high))
     text = sentence(t, None, f"{what} (fitted from {since})", est, num(lo), num(hi),
                     unit, when, v, ctx.options.level)
+    text = f"{note} {text}".strip()
     return Evidence(None, stat, num(est), num(lo), num(hi), unit, v, method, text, when,
-                    n[0], n[1], rep.selection.to_dict())
+                    n[0], n[1], rep.selection.to_dict(), report=rep)
