@@ -82,7 +82,7 @@ def lag_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
         return untestable(t, metric, f"no {metric} scores in this data by {want}", want,
                           method)
     stale = (want - end).days
-    eff = want if (stale <= 0 or q.name != COME_TRUE) else end
+    eff = min(want, end)
     if since is not None and since > eff:
         return untestable(t, metric, f"the newest {metric} data ({end}) is before the "
                           f"window start {since}", want, method)
@@ -96,9 +96,8 @@ def lag_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
             "data_end": end.isoformat()}
     note = ""
     if stale > 0:
-        note = (f" (the newest {metric} model is from {end}; the lag on later days only "
-                "grows by a day per day, so this is not evidence about them)"
-                if q.name != COME_TRUE else f" (stopped at the newest {metric} data, {end})")
+        note = (f" (stopped at the newest {metric} model, {end}, {stale} days before "
+                f"{want}: the lag is not extrapolated past the data)")
     pre = later_vintage_note(rep.selection, q)
     if t.horizon == "since_claim" and q.name == COME_TRUE:
         return _held(t, metric, rep, summ, since, eff, note, method, data, n, pre)
@@ -219,7 +218,7 @@ def vertical_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
     method = "vertical gap (leader best minus follower best) on the date, model bootstrap"
     at = t.at or q.end
     rep = lag_period(t.leader, t.follower, metric, end=at, data_as_of=q.data_as_of,
-                     attribution=t.attribution, bootstrap=ctx.options.bootstrap,
+                     since=t.since, attribution=t.attribution, bootstrap=ctx.options.bootstrap,
                      seed=ctx.options.seed, level=ctx.options.level, store=ctx.store)
     row = rep.summary.set_index("statistic").loc[t.statistic or "gap_end"]
     k = 100.0 if (t.family == "benchmark_pp_gap" and rep.scale == "fraction") else 1.0
