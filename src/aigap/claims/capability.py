@@ -77,23 +77,28 @@ def lag_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
 
     method = f"daily lag (Epoch's method), statistic {t.statistic}, model bootstrap"
     since, want = _window(claim, t, q)
-    end = ctx.data_end(metric, Question(q.name, q.data_as_of, want))
-    if end is None:
-        return untestable(t, metric, f"no {metric} scores in this data by {want}", want,
-                          method)
+    if since is not None and since > want:
+        return untestable(t, metric, f"the window starts {since}, after {want}", want, method)
+
+    def run(end_day: date) -> Any:
+        return lag_period(t.leader, t.follower, metric, end=end_day, data_as_of=q.data_as_of,
+                          since=since, attribution=t.attribution, tau=t.tau,
+                          bootstrap=ctx.options.bootstrap, seed=ctx.options.seed,
+                          level=ctx.options.level, store=ctx.store)
+
+    rep = run(want)
+    end = _newest(rep) or want
     stale = (want - end).days
     eff = min(want, end)
-    if since is not None and since > eff:
-        return untestable(t, metric, f"the newest {metric} data ({end}) is before the "
-                          f"window start {since}", want, method)
-    rep = lag_period(t.leader, t.follower, metric, end=eff, data_as_of=q.data_as_of,
-                     since=since, attribution=t.attribution, tau=t.tau,
-                     bootstrap=ctx.options.bootstrap, seed=ctx.options.seed,
-                     level=ctx.options.level, store=ctx.store)
+    if stale > 0:  # never extrapolate the lag past the newest model in the data
+        if since is not None and since > eff:
+            return untestable(t, metric, f"the newest {metric} data ({end}) is before the "
+                              f"window start {since}", want, method)
+        rep = run(eff)
     summ = rep.summary.set_index("statistic")
     n = list(rep.n_models.values())
     data = {**rep.selection.to_dict(), "requested_end": want.isoformat(),
-            "data_end": end.isoformat()}
+            "data_end": eff.isoformat()}
     note = ""
     if stale > 0:
         note = (f" (stopped at the newest {metric} model, {end}, {stale} days before "
@@ -118,6 +123,15 @@ def lag_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
         text, detail = _explain_minimum(t, rep, since, est, text)
     return Evidence(metric, stat, est, lo, hi, "months", v, method, f"{pre} {text}".strip(),
                     eff, n[0], n[1], data, detail, report=rep)
+
+
+def _newest(rep: Any) -> date | None:
+    """Newest release date among the two groups' scored models in a lag report."""
+    import pandas as pd
+
+    dates = [f["date"].max() for f in (rep.leader_frame, rep.follower_frame)
+             if f is not None and len(f)]
+    return pd.Timestamp(max(dates)).date() if dates else None
 
 
 def _explain_minimum(t: ClaimTest, rep: Any, since: date | None, est: float,

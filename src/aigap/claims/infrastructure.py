@@ -4,8 +4,6 @@ systems) and chip specifications, from :func:`aigap.api.clusters`,
 
 from __future__ import annotations
 
-from datetime import date
-
 from aigap.claims import verdict as V
 from aigap.claims.evidence import (
     COME_TRUE,
@@ -87,8 +85,6 @@ def count_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) -> Evi
 def chip_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) -> Evidence:
     """One chip's specification relative to another's (ratio, or slowdown = 1 - ratio),
     from Epoch's ML hardware table as :func:`aigap.api.chips` reads it."""
-    import math
-
     import pandas as pd
 
     from aigap.api import chips
@@ -123,8 +119,7 @@ def chip_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) -> Evid
          else V.range_verdict(est, est, t.low, t.high))
     what = "slowdown" if t.statistic == "slowdown" else "ratio"
     text = (f"{names.get(a, a)} {spec} {values[a]:.3g} vs {names.get(b, b)} {values[b]:.3g}: "
-            f"{what} {fmt_value(est, 2)} {t.unit}; claimed {claimed_range(t)}: {v}."
-            + ("" if math.isfinite(est) else ""))
+            f"{what} {fmt_value(est, 2)} {t.unit}; claimed {claimed_range(t)}: {v}.")
     sel = table.attrs.get("selection")
     return Evidence(None, t.statistic or "ratio", est, est, est, t.unit, v, method, text,
                     when, 0, 0, sel.to_dict() if sel is not None else {},

@@ -9,7 +9,7 @@ untestable, with the first match the data does hold and the data that would sett
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import timedelta
 
 from aigap.claims import verdict as V
 from aigap.claims.evidence import (

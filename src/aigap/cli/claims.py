@@ -31,7 +31,8 @@ def _run(ids: list[str] | None, as_of: str | None, claims: list[Path] | None,
          bootstrap: int, seed: int) -> list[ClaimResult]:
     from aigap.analysis.common import parse_date
     from aigap.api.context import analysis_store
-    from aigap.claims.evaluate import Options, evaluate_claims
+    from aigap.claims.cache import evaluate_cached
+    from aigap.claims.evaluate import Options
     from aigap.claims.registry import load_claims
     from aigap.errors import ClaimError, QueryError
     from aigap.store.frames import metrics
@@ -48,7 +49,7 @@ def _run(ids: list[str] | None, as_of: str | None, claims: list[Path] | None,
             if missing:
                 raise ClaimError(f"--id: no claim {missing[0]!r}; see `aigap claims`")
             found = [c for c in found if c.id in ids]
-        return evaluate_claims(found, store=store, as_of=when or date.today(),
+        return evaluate_cached(found, store=store, as_of=when or date.today(),
                                options=Options(bootstrap=bootstrap, seed=seed,
                                                compute_boot=bootstrap))
 
@@ -72,7 +73,7 @@ def claims_cmd(
     if ctx.invoked_subcommand is not None:
         return
     from aigap.claims.evaluate import results_frame
-    from aigap.present.output import frame_to_csv, frame_to_rich
+    from aigap.present.output import frame_to_csv
 
     fmt = check_format(fmt)
     results = _run(claim_id, as_of, claims, bootstrap, seed)
@@ -83,11 +84,26 @@ def claims_cmd(
     if fmt == "csv":
         typer.echo(frame_to_csv(frame), nl=False)
         return
-    from rich.console import Console
 
-    Console().print(frame_to_rich(frame[["id", "date", "verdict_at_claim", "metric_at_claim",
-                                         "as_of", "verdict_as_of", "metric_as_of"]],
-                                  title="aigap claims"))
+    _print_table(frame)
+
+
+def _print_table(frame: object) -> None:
+    """The verdict table: ids never wrap; one column per question, then the parts."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="aigap claims", show_lines=False, expand=False)
+    table.add_column("id", no_wrap=True, overflow="ignore")
+    table.add_column("date", no_wrap=True)
+    table.add_column("at the time", no_wrap=True)
+    table.add_column("today's data, same period", no_wrap=True)
+    table.add_column("come true?", no_wrap=True)
+    table.add_column("parts", overflow="fold")
+    for r in frame.itertuples():  # type: ignore[attr-defined]
+        table.add_row(r.id, r.date, r.verdict_at_claim, r.verdict_today,
+                      r.verdict_come_true or "-", r.parts)
+    Console().print(table)
 
 
 @claims_app.command("show")
