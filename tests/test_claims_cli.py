@@ -35,7 +35,7 @@ def test_claims_json(cli: Callable[..., Any], home: Path) -> None:
     sup = got["planted-supported"]
     assert sup["at_claim_date"]["verdict"] == "supported"
     assert sup["as_of"]["as_of"] == "2024-03-01"
-    ev = sup["at_claim_date"]["tests"][0]["evidence"][0]
+    ev = sup["at_claim_date"]["parts"][0]["evidence"][0]
     for key in ("estimate", "lower", "upper", "method", "metric", "data", "explanation"):
         assert key in ev
     assert got["planted-recorded"]["as_of"]["verdict"] == "recorded"

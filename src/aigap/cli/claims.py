@@ -89,21 +89,28 @@ def claims_cmd(
 
 
 def _print_table(frame: object) -> None:
-    """The verdict table: ids never wrap; one column per question, then the parts."""
+    """The verdict table: ids never wrap or shorten (the id column is as wide as the
+    longest id); one column per question; the parts when the terminal is wide enough
+    (`aigap claims show ID` always has them)."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="aigap claims", show_lines=False, expand=False)
-    table.add_column("id", no_wrap=True, overflow="ignore")
-    table.add_column("date", no_wrap=True)
-    table.add_column("at the time", no_wrap=True)
-    table.add_column("today's data, same period", no_wrap=True)
-    table.add_column("come true?", no_wrap=True)
-    table.add_column("parts", overflow="fold")
+    con = Console()
+    ids = [str(i) for i in frame["id"]]  # type: ignore[index]
+    wide = con.width >= 120
+    table = Table(title="aigap claims", expand=False, padding=(0, 1))
+    table.add_column("id", no_wrap=True, overflow="ignore",
+                     min_width=max(map(len, ids), default=2))
+    table.add_column("at the time", overflow="fold")
+    table.add_column("today's data, same period", overflow="fold")
+    table.add_column("come true?", overflow="fold")
+    if wide:
+        table.add_column("date", no_wrap=True)
+        table.add_column("parts (the headline question)", overflow="fold")
     for r in frame.itertuples():  # type: ignore[attr-defined]
-        table.add_row(r.id, r.date, r.verdict_at_claim, r.verdict_today,
-                      r.verdict_come_true or "-", r.parts)
-    Console().print(table)
+        cells = [r.id, r.verdict_at_claim, r.verdict_today, r.verdict_come_true or "-"]
+        table.add_row(*cells, *([r.date, r.parts] if wide else []))
+    con.print(table)
 
 
 @claims_app.command("show")
@@ -124,7 +131,10 @@ def show(
     import pandas as pd
 
     rows = []
-    for label, dv in (("claim date", result.at_claim), ("as of", result.at_as_of)):
+    answers = [("at the time", result.at_time), ("today's data, same period", result.today)]
+    if result.come_true is not None:
+        answers.append(("has it come true", result.come_true))
+    for label, dv in answers:
         for t in dv.tests:
             for e in t.evidence:
                 rows.append({"when": f"{label} {dv.as_of}", "test": t.test.label or t.test.family,
@@ -144,8 +154,10 @@ def show(
     c = result.claim
     con = Console()
     con.print(f"[b]{c.id}[/b] — {c.speaker}, {c.publication}, {c.date}\n{c.claim}\n{c.url or ''}")
-    con.print(f"Verdict as of {result.at_claim.as_of}: [b]{result.at_claim.verdict}[/b]; "
-              f"as of {result.at_as_of.as_of}: [b]{result.at_as_of.verdict}[/b]")
+    con.print(f"At the time: [b]{result.at_time.verdict}[/b]; with today's data about the "
+              f"same period: [b]{result.today.verdict}[/b]"
+              + (f"; has it come true: [b]{result.come_true.verdict}[/b]"
+                 if result.come_true else ""))
     if len(frame):
         con.print(frame_to_rich(frame))
     for r in c.record:
