@@ -200,9 +200,11 @@ def trend_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
         return untestable(t, metric, f"only {max(days, 0)} days of data from {since} "
                           f"(need {MIN_TREND_DAYS})", want, method)
     try:
-        rep = trend(t.leader, t.follower, metric, as_of=eff, since=since,
-                    attribution=t.attribution, tau=t.tau, level=ctx.options.level,
-                    store=ctx.store)
+        rep = ctx.cached(("trend", t.leader, t.follower, metric, eff, since, t.attribution,
+                          t.tau), lambda: trend(t.leader, t.follower, metric, as_of=eff,
+                                                since=since, attribution=t.attribution,
+                                                tau=t.tau, level=ctx.options.level,
+                                                store=ctx.store))
     except AigapError as exc:
         return untestable(t, metric, str(exc), want, method)
     lt = rep.lag_trend

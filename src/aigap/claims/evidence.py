@@ -187,7 +187,7 @@ class TestOutcome:
         return {
             **self.part(),
             "label": self.test.label, "family": self.test.family,
-            "claimed": {"low": self.test.low, "high": self.test.high,
+            "test": {"low": self.test.low, "high": self.test.high,
                         "direction": self.test.direction, "unit": self.test.unit,
                         "statistic": self.test.statistic, "horizon": self.test.horizon,
                         "at": self.test.at.isoformat() if self.test.at else None},
