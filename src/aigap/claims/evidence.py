@@ -22,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from aigap.analysis.common import fmt, num
-from aigap.api.capability import DEFAULT_BOOTSTRAP, DEFAULT_LEVEL
+from aigap.api.capability import DEFAULT_LEVEL
 from aigap.claims import verdict as V
 from aigap.claims.schema import Claim, ClaimTest
 from aigap.errors import AigapError
@@ -64,6 +64,8 @@ class Question:
         return QUESTIONS[self.name]
 
 MIN_TREND_DAYS = 90
+#: Bootstrap resamples per estimate in claim evaluations (every door's default).
+CLAIMS_BOOTSTRAP = 300
 
 
 @dataclass
@@ -296,13 +298,14 @@ class ClaimResult:
 
 @dataclass
 class Options:
-    """Evaluation settings: the same defaults as ``aigap lag`` and ``aigap compute``, so a
-    claim's evidence is the very number those commands print."""
+    """Evaluation settings. The defaults are those of ``aigap claims`` (300 resamples), shared
+    by every door (CLI, web, report) so they share one cached result; a claim's lag evidence
+    is the number ``aigap lag --bootstrap 300`` prints for the same request."""
 
-    bootstrap: int = DEFAULT_BOOTSTRAP
+    bootstrap: int = CLAIMS_BOOTSTRAP
     seed: int = 0
     level: float = DEFAULT_LEVEL
-    compute_boot: int = DEFAULT_BOOTSTRAP
+    compute_boot: int = CLAIMS_BOOTSTRAP
 
 
 # --------------------------------------------------------------------------------- helpers
