@@ -14,7 +14,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from aigap.present.charts import OKABE_ITO, Figure, _title
+from aigap.present.charts import OKABE_ITO, Figure
 
 __all__ = ["claim_figure", "claim_parts_frame", "claim_source_line"]
 
@@ -25,6 +25,10 @@ QUESTION_LABELS = {
     "come_true": "has it come true",
 }
 _COLOURS = [OKABE_ITO[3], OKABE_ITO[2], OKABE_ITO[0]]
+
+
+def _heading(finding: str, subtitle: str) -> alt.TitleParams:
+    return alt.TitleParams(finding, subtitle=subtitle, anchor="start", fontSize=14)
 
 
 def _finite(x: Any) -> float | None:
@@ -131,7 +135,7 @@ def claim_figure(claim: dict[str, Any], *, source: str | None = None) -> Figure 
     finding = (f"{speaker} ({day}): {claim.get('verdict', '')} — "
                f"{str(claim.get('claim', '')).strip()[:110]}")
     chart = alt.vconcat(*[_part_chart(frame, p, order) for p in parts]).properties(
-        title=_title(finding, "Shaded: the claimed range read with its tolerance; dashed: "
+        title=_heading(finding, "Shaded: the claimed range read with its tolerance; dashed: "
                               "the stated figure; points and lines: aigap's measurement "
                               "and interval"))
     return Figure(f"claim-{claim.get('id', 'claim')}", finding, chart,
