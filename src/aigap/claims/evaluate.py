@@ -34,6 +34,7 @@ from aigap.claims.evidence import (
     untestable,
 )
 from aigap.claims.indicators import (
+    hardware_share_evidence,
     indicator_evidence,
     leaderboard_evidence,
     model_count_evidence,
@@ -58,7 +59,8 @@ _PER_METRIC = {"capability_lag": lag_evidence, "trend": trend_evidence,
 _NO_METRIC: dict[str, Callable[..., Evidence]] = {
     "compute": compute_evidence, "share": share_evidence, "count": count_evidence,
     "chip_ratio": chip_evidence, "indicator": indicator_evidence,
-    "leaderboard_rank": leaderboard_evidence, "model_count": model_count_evidence}
+    "leaderboard_rank": leaderboard_evidence, "model_count": model_count_evidence,
+    "hardware_share": hardware_share_evidence}
 
 
 def evaluate_test(ctx: Context, claim: Claim, t: ClaimTest, q: Question) -> TestOutcome:

@@ -6,6 +6,7 @@ LLM Leaderboard as it stood on a date), from :func:`aigap.api.indicators`,
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from aigap.claims import verdict as V
 from aigap.claims.evidence import (
@@ -20,7 +21,8 @@ from aigap.claims.evidence import (
 from aigap.claims.schema import Claim, ClaimTest
 from aigap.errors import AigapError
 
-__all__ = ["indicator_evidence", "leaderboard_evidence", "model_count_evidence"]
+__all__ = ["hardware_share_evidence", "indicator_evidence", "leaderboard_evidence",
+           "model_count_evidence", "wilson_interval"]
 
 WORLD = "OWID_WRL"
 
@@ -124,3 +126,78 @@ def leaderboard_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) 
     return Evidence(None, "rank", est, est, est, "rank", v, method, text, at, 0, 0,
                     sel.to_dict() if sel is not None else {},
                     {"model": str(best["name"]), "countries": str(best.get("countries"))})
+
+
+def wilson_interval(k: int, n: int, level: float) -> tuple[float, float]:
+    """Wilson score interval of a proportion k/n (two-sided, ``level``)."""
+    import math
+
+    from scipy.stats import norm
+
+    if n == 0:
+        return math.nan, math.nan
+    z = float(norm.ppf(0.5 + level / 2))
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def hardware_share_evidence(ctx: Context, claim: Claim, t: ClaimTest,
+                            q: Question) -> Evidence:
+    """Share (%) of a group's models released from ``since`` to the claim's date whose
+    recorded training hardware names the vendor ``chip``, among those with hardware recorded
+    (Epoch AI Models' "Training hardware"), with a Wilson interval."""
+    import pandas as pd
+
+    from aigap.api import models
+
+    group = t.country or t.follower
+    until = t.at or claim.date
+    method = (f"share of {group} models ({t.domain or 'any domain'}) released {t.since} to "
+              f"{until} with training hardware recorded that name {t.chip}; Wilson interval")
+    try:
+        frame = ctx.cached(("models", group, t.since, until, q.data_as_of, t.attribution),
+                           lambda: models(group, since=t.since, until=until,
+                                          attribution=t.attribution, as_of=q.data_as_of,
+                                          store=ctx.store))
+    except AigapError as exc:
+        return untestable(t, None, str(exc), until, method)
+    if t.domain:
+        frame = frame[frame["domain"].map(_has(t.domain))]
+    hw = frame["training_hardware"].astype("string") if "training_hardware" in frame else \
+        pd.Series(dtype="string")
+    known = hw.dropna()
+    known = known[known.str.strip() != ""]
+    sel = frame.attrs.get("selection")
+    if known.empty:
+        return untestable(t, None, f"no {group} model in the window has training hardware "
+                          "recorded in this data (Epoch AI Models' 'Training hardware' "
+                          "column; a store imported before aigap kept it needs the models "
+                          "file re-imported)", until, method)
+    k = int(known.str.contains(t.chip or "", case=False, regex=False).sum())
+    n = int(len(known))
+    lo, hi = wilson_interval(k, n, ctx.options.level)
+    est, lo, hi = 100.0 * k / n, 100.0 * lo, 100.0 * hi
+    v = (V.value_verdict(est, lo, hi, t.low, t.high) if t.about
+         else V.range_verdict(lo, hi, t.low, t.high))
+    text = (f"{k} of {n} {group} models ({t.domain or 'any domain'}) released {t.since} to "
+            f"{until} with training hardware recorded name {t.chip} ({len(frame) - n} more "
+            f"have none recorded): {fmt_value(est)}% ({int(ctx.options.level * 100)}% Wilson "
+            f"interval {fmt_value(lo)} to {fmt_value(hi)}); claimed {claimed_range(t)}: {v}.")
+    return Evidence(None, "share", est, lo, hi, "%", v, method,
+                    f"{later_vintage_note(sel, q)} {text}".strip(), until, 0, n,
+                    sel.to_dict() if sel is not None else {},
+                    {"with_vendor": k, "with_hardware": n, "without_hardware": len(frame) - n})
+
+
+def _has(value: str) -> Any:
+    """A predicate: does a list-like cell (list, array, or comma-joined text) hold ``value``?"""
+    def check(cell: Any) -> bool:
+        if isinstance(cell, str):
+            return value in [p.strip() for p in cell.split(",")]
+        try:
+            return value in list(cell)
+        except TypeError:
+            return False
+    return check

@@ -27,6 +27,7 @@ FAMILIES: dict[str, str] = {
     "indicator": "a country indicator in a year (OWID/CSET): value, ratio or share",
     "leaderboard_rank": "a model's rank on the Open LLM Leaderboard as it stood on a date",
     "model_count": "notable models released by a group in a year (Epoch AI Models)",
+    "hardware_share": "share of a group's models trained on a vendor's chips (Epoch AI Models)",
 }
 
 #: Metrics tried, in order, when a capability claim does not name one.
@@ -47,6 +48,7 @@ STATISTICS: dict[str, tuple[str, ...]] = {
     "indicator": ("value", "ratio", "share"),
     "leaderboard_rank": ("rank",),
     "model_count": ("count",),
+    "hardware_share": ("share",),
 }
 
 #: How a claimed range is read: ``about`` a stated figure plus a tolerance (supported when
@@ -126,8 +128,9 @@ class ClaimTest(BaseModel):
     chip: str | None = None
     reference_chip: str | None = None
     spec: Literal["fp16", "memory_bandwidth", "intranode_bandwidth"] = "fp16"
-    # indicator / model_count
+    # indicator / model_count / hardware_share
     year: int | None = None
+    domain: str | None = None
     other: str | None = None
     # leaderboard_rank
     board: str = "hf-open-llm"
@@ -169,6 +172,8 @@ class ClaimTest(BaseModel):
             raise ValueError("indicator/year: an indicator test needs the indicator and year")
         if self.family == "leaderboard_rank" and not (self.models and self.at):
             raise ValueError("models/at: a leaderboard test needs the models and the date")
+        if self.family == "hardware_share" and not (self.chip and self.since):
+            raise ValueError("chip/since: a hardware_share test needs the vendor and the start")
         if self.family == "model_count" and not self.year:
             raise ValueError("year: a model_count test needs the year")
         if self.family in ("share", "count", "indicator") and not self.country:

@@ -37,7 +37,13 @@ def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(table.ddl())
 
 
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _migration_1}
+def _migration_2(con: duckdb.DuckDBPyConnection) -> None:
+    """v2: the model table records training hardware (Epoch's "Training hardware")."""
+    con.execute("ALTER TABLE model ADD COLUMN IF NOT EXISTS training_hardware VARCHAR")
+
+
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    1: _migration_1, 2: _migration_2}
 
 
 @dataclass
