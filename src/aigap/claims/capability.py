@@ -35,10 +35,6 @@ __all__ = ["lag_evidence", "part_verdict", "sustained_minimum", "trend_evidence"
 
 #: A minimum of the daily lag is checked against the lowest level it held this long too.
 SUSTAINED_DAYS = 30
-#: A lag asked about a date more than this many days after the newest scored model of the
-#: two groups stops at that model's date instead (no extrapolation past the data); within
-#: it, nothing happened in the data between the two dates and the lag on the date stands.
-MAX_STALE_DAYS = 31
 
 
 def part_verdict(t: ClaimTest, est: float | None, lo: float | None,
@@ -95,10 +91,10 @@ def lag_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
                                level=ctx.options.level, store=ctx.store))
 
     rep = run(want)
-    end = _newest(rep) or want
+    end = rep.selection.newest_data() or _newest(rep) or want
     stale = (want - end).days
     eff = want
-    if stale > MAX_STALE_DAYS:  # never extrapolate the lag past the newest data
+    if stale > 0:  # never extrapolate the lag past the newest data
         eff = end
         if since is not None and since > eff:
             return untestable(t, metric, f"the newest {metric} data ({end}) is before the "
@@ -109,11 +105,9 @@ def lag_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
     data = {**rep.selection.to_dict(), "requested_end": want.isoformat(),
             "data_end": eff.isoformat()}
     note = ""
-    if stale > MAX_STALE_DAYS:
-        note = (f" (stopped at the newest {metric} model, {end}, {stale} days before "
+    if stale > 0:
+        note = (f" (stopped at the end of the {metric} data, {end}, {stale} days before "
                 f"{want}: the lag is not extrapolated past the data)")
-    elif stale > 0:
-        note = f" (newest {metric} model {end}, {stale} days before)"
     pre = later_vintage_note(rep.selection, q)
     if t.horizon == "since_claim" and q.name == COME_TRUE:
         return _held(t, metric, rep, summ, since, eff, note, method, data, n, pre)

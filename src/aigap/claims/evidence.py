@@ -261,7 +261,14 @@ class ClaimResult:
     def parts_text(self) -> str:
         """The parts' verdicts in a few words, for tables ("mean: supported; min: ...")."""
         dv = self.come_true or self.today
-        return "; ".join(f"{t.test.label or t.kind}: {t.verdict}" for t in dv.tests)
+
+        def one(t: TestOutcome) -> str:
+            h = t.headline_evidence
+            split = (f" ({h.metric}; {t.disagreement})" if h is not None and t.disagreement
+                     else "")
+            return f"{t.test.label or t.kind}: {t.verdict}{split}"
+
+        return "; ".join(one(t) for t in dv.tests)
 
     def row(self) -> dict[str, Any]:
         """One flat row for tables and CSV."""

@@ -176,7 +176,7 @@ def hardware_share_evidence(ctx: Context, claim: Claim, t: ClaimTest,
                           "column; a store imported before aigap kept it needs the models "
                           "file re-imported)", until, method)
     k = int(known.str.contains(t.chip or "", case=False, regex=False).sum())
-    n = int(len(known))
+    n = len(known)
     lo, hi = wilson_interval(k, n, ctx.options.level)
     est, lo, hi = 100.0 * k / n, 100.0 * lo, 100.0 * hi
     v = (V.value_verdict(est, lo, hi, t.low, t.high) if t.about
