@@ -94,3 +94,14 @@ def test_overall_rule() -> None:
     assert overall(["supported", "untestable"]) == "partly supported"
     assert overall(["contradicted", "inconclusive"]) == "contradicted"
     assert overall(["inconclusive", "untestable"]) == "inconclusive"
+
+
+def test_wilson_interval() -> None:
+    from aigap.claims.indicators import wilson_interval
+
+    lo, hi = wilson_interval(11, 12, 0.9)
+    assert 0.0 < lo < 11 / 12 < hi <= 1.0
+    lo2, hi2 = wilson_interval(110, 120, 0.9)
+    assert hi2 - lo2 < hi - lo  # more models, narrower
+    assert wilson_interval(0, 5, 0.9)[0] == 0.0
+    assert all(math.isnan(x) for x in wilson_interval(0, 0, 0.9))

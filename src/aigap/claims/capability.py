@@ -91,7 +91,10 @@ def lag_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
                                level=ctx.options.level, store=ctx.store))
 
     rep = run(want)
-    end = rep.selection.newest_data() or _newest(rep) or want
+    # The data's end: its vintages' data date, or a newer model in it (a vintage stamp can
+    # lag its rows).
+    ends = [d for d in (rep.selection.newest_data(), _newest(rep)) if d is not None]
+    end = max(ends) if ends else want
     stale = (want - end).days
     eff = want
     if stale > 0:  # never extrapolate the lag past the newest data
