@@ -567,3 +567,33 @@ def lag_period(
             st.cache[key] = _lag(obs, sel, lead_g, foll_g, req, credits_for(st, sel), False)
         report: LagReport = st.cache[key]
     return report
+
+
+def trend_period(
+    leader: str = "USA",
+    follower: str = "China",
+    metric: str = "eci",
+    *,
+    end: str | date,
+    data_as_of: str | date | None = None,
+    since: str | date | None = None,
+    tau: float | None = None,
+    attribution: str = "inclusive",
+    level: float = DEFAULT_LEVEL,
+    maxlags: int | None = None,
+    home: str | Path | None = None,
+    store: Store | None = None,
+) -> TrendReport:
+    """:func:`trend` over a past period (to ``end``) read from the data vintages of another
+    date (``data_as_of``; default the current ones), as :func:`lag_period` is to
+    :func:`lag`."""
+    from aigap.analysis.trend import gap_trend
+
+    report = lag_period(leader, follower, metric, end=end, data_as_of=data_as_of,
+                        since=since, tau=tau, attribution=attribution, bootstrap=0,
+                        level=level, home=home, store=store)
+    since_ts = pd.Timestamp(report.request.since) if report.request.since else None
+    lt = gap_trend(report.series, column="lag_months", since=since_ts, level=level,
+                   maxlags=maxlags)
+    gt = gap_trend(report.series, column="gap", since=since_ts, level=level, maxlags=maxlags)
+    return TrendReport(report, lt, gt)

@@ -191,7 +191,7 @@ def trend_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
                    q: Question) -> Evidence:
     """Closing or widening: after the claim (has it come true), or over the year before the
     claim's date (was it so at the time)."""
-    from aigap.api import trend
+    from aigap.api.capability import trend_period
 
     method = "OLS slope of the daily lag, Newey-West (HAC) interval"
     if q.name == COME_TRUE:
@@ -208,11 +208,10 @@ def trend_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
         return untestable(t, metric, f"only {max(days, 0)} days of data from {since} "
                           f"(need {MIN_TREND_DAYS})", want, method)
     try:
-        rep = ctx.cached(("trend", t.leader, t.follower, metric, eff, since, t.attribution,
-                          t.tau), lambda: trend(t.leader, t.follower, metric, as_of=eff,
-                                                since=since, attribution=t.attribution,
-                                                tau=t.tau, level=ctx.options.level,
-                                                store=ctx.store))
+        rep = ctx.cached(("trend", t.leader, t.follower, metric, eff, q.data_as_of, since,
+                          t.attribution, t.tau), lambda: trend_period(
+            t.leader, t.follower, metric, end=eff, data_as_of=q.data_as_of, since=since,
+            attribution=t.attribution, tau=t.tau, level=ctx.options.level, store=ctx.store))
     except AigapError as exc:
         return untestable(t, metric, str(exc), want, method)
     lt = rep.lag_trend

@@ -29,20 +29,27 @@ def compute_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) -> E
     import numpy as np
 
     from aigap.api import compute
+    from aigap.api.training import compute_period
 
     stat = t.statistic or "follower_growth"
     method = (f"rolling top-{t.top} training compute, log-linear fit with at most one "
               "breakpoint (BIC), bootstrap")
     since = t.since or date(2018, 1, 1)
-    # The compute api selects data and models by one date: the period's end (the data then).
     when = q.end if q.name != COME_TRUE else None
     try:
-        rep = ctx.cached(("compute", t.leader, t.follower, when, t.top, since, t.attribution),
-                         lambda: compute(t.leader, t.follower, as_of=when, top=t.top,
-                                         since=since, attribution=t.attribution,
-                                         n_boot=ctx.options.compute_boot,
-                                         seed=ctx.options.seed, level=ctx.options.level,
-                                         store=ctx.store))
+        if when is None:  # has it come true: everything up to the newest data
+            rep = ctx.cached(("compute", t.leader, t.follower, None, None, t.top, since,
+                              t.attribution), lambda: compute(
+                t.leader, t.follower, top=t.top, since=since, attribution=t.attribution,
+                n_boot=ctx.options.compute_boot, seed=ctx.options.seed,
+                level=ctx.options.level, store=ctx.store))
+        else:
+            end = when
+            rep = ctx.cached(("compute", t.leader, t.follower, end, q.data_as_of, t.top, since,
+                              t.attribution), lambda: compute_period(
+                t.leader, t.follower, end=end, data_as_of=q.data_as_of, top=t.top,
+                since=since, attribution=t.attribution, n_boot=ctx.options.compute_boot,
+                seed=ctx.options.seed, level=ctx.options.level, store=ctx.store))
     except AigapError as exc:
         return untestable(t, None, str(exc), q.end, method)
     newest = rep.selection.newest_data()
