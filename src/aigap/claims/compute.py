@@ -37,7 +37,8 @@ def compute_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) -> E
     since = t.since or date(2018, 1, 1)
     when = q.end if q.name != COME_TRUE else None
     try:
-        if when is None:  # has it come true: everything up to the newest data
+        if when is None:  # has it come true: the fit from the claim to the newest data
+            since = claim.date if t.future else since
             rep = ctx.cached(("compute", t.leader, t.follower, None, None, t.top, since,
                               t.attribution), lambda: compute(
                 t.leader, t.follower, top=t.top, since=since, attribution=t.attribution,

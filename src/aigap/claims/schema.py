@@ -122,6 +122,8 @@ class ClaimTest(BaseModel):
     reading: Reading | None = None
     value: float | None = None
     tolerance: str | None = None
+    # the claim says what will happen (asked "has it come true", on data after the claim)
+    future: bool = False
     # arena: keys left out as the claim's source did (default: anonymous/pre-release)
     exclude_models: list[str] | None = None
     # chip_ratio
@@ -203,7 +205,7 @@ class ClaimTest(BaseModel):
     def about_future(self) -> bool:
         """True when the claim says what will happen (a range to hold from the claim on, a
         trend after the claim): only then is "has it come true" asked."""
-        return self.horizon == "since_claim" or self.family == "trend"
+        return self.future or self.horizon == "since_claim" or self.family == "trend"
 
 
 class Claim(BaseModel):
