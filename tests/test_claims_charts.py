@@ -99,5 +99,9 @@ def test_cache_reused_until_something_changes(store: Store, monkeypatch:
     assert [r.to_dict() for r in again] == [r.to_dict() for r in first]
     evaluate_cached(claims, store=store, as_of=date(2024, 3, 1),
                     options=Options(bootstrap=41, seed=1, compute_boot=40))
-    evaluate_cached(claims, store=store, as_of=date(2024, 3, 2), options=OPTS)
-    assert len(calls) == 3  # other options, another date: computed again
+    assert len(calls) == 2  # other options: computed again
+    evaluate_cached(claims, store=store, as_of=date(2023, 12, 1), options=OPTS)
+    assert len(calls) == 3  # a date within the data: computed again
+    # a later date past the end of the data gives the same verdicts: read, re-dated
+    later = evaluate_cached(claims, store=store, as_of=date(2024, 6, 1), options=OPTS)
+    assert len(calls) == 3 and later[0].today.as_of == date(2024, 6, 1)

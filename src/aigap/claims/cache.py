@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from aigap.claims.evidence import ClaimResult, Options
     from aigap.claims.schema import Claim
 
-__all__ = ["cache_key", "evaluate_cached"]
+__all__ = ["cache_key", "effective_date", "evaluate_cached", "warm_cache"]
 
 
 def _code_stamp() -> str:
@@ -38,6 +38,22 @@ def _code_stamp() -> str:
     return h.hexdigest()
 
 
+def effective_date(store: Store, as_of: date) -> date:
+    """The evaluation date as far as verdicts can tell: ``as_of``, or the newest data date
+    of the store's current vintages when ``as_of`` is later (every part stops at the data's
+    end, so later dates give the same verdicts and the cache survives from day to day)."""
+    import pandas as pd
+
+    from aigap.api.catalogue import metrics
+
+    dates = [pd.Timestamp(d) for d in store.data_dates(store.vintage_ids().values()).values()
+             if d is not None]
+    last = pd.to_datetime(metrics(store=store)["last"], errors="coerce").dropna()
+    dates += list(last)  # a vintage's stamp can lag its rows: the newest score counts too
+    newest = max(dates).date() if dates else as_of
+    return min(as_of, newest)
+
+
 def cache_key(store: Store, claims: list[Claim], as_of: date, options: Options) -> str:
     """A digest of everything the verdicts depend on (see the module docstring)."""
     path = Path(store.path)
@@ -46,7 +62,8 @@ def cache_key(store: Store, claims: list[Claim], as_of: date, options: Options) 
         "vintages": store.vintage_ids(),
         "store": [str(path), stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0],
         "claims": [c.model_dump(mode="json") for c in claims],
-        "as_of": as_of.isoformat(), "options": vars(options), "code": _code_stamp(),
+        "as_of": effective_date(store, as_of).isoformat(), "options": vars(options),
+        "code": _code_stamp(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -79,7 +96,7 @@ def evaluate_cached(claims: list[Claim], *, store: Store, as_of: date | None = N
             with file.open("rb") as fh:
                 cached: Any = pickle.load(fh)
             if isinstance(cached, list):
-                return cached
+                return _dated(cached, when)
         except Exception:  # a damaged cache file is recomputed, never trusted
             pass
     results = evaluate_claims(claims, store=store, as_of=when, options=opts)
@@ -99,3 +116,23 @@ def _copy(r: ClaimResult) -> ClaimResult:
     import copy
 
     return copy.deepcopy(r)
+
+
+def _dated(results: list[ClaimResult], when: date) -> list[ClaimResult]:
+    """Results read from the cache, dated with the evaluation date asked for now."""
+    for r in results:
+        for dv in (r.today, r.come_true):
+            if dv is not None:
+                dv.as_of = when
+    return results
+
+
+def warm_cache(store: Store, as_of: date | None = None) -> int:
+    """Evaluate the shipped registry with the default options so the next `aigap claims`,
+    report or ``/api/claims`` reads cached results (call after an import). Returns the
+    number of claims evaluated."""
+    from aigap.api.catalogue import metrics
+    from aigap.claims.registry import load_claims
+
+    known = metrics(store=store)["metric"].tolist()
+    return len(evaluate_cached(load_claims(known_metrics=known), store=store, as_of=as_of))
