@@ -66,7 +66,7 @@ def test_claim_figure_draws_claimed_value_and_measurement(store: Store) -> None:
     marks = _marks(fig.spec())
     assert "rect" in marks and "rule" in marks and "point" in marks  # band, line, estimate
     assert "planted-about" not in fig.title and "A planted speaker" in fig.title
-    assert "planted_scores" in fig.source and "aigap store" not in fig.source
+    assert "data to" in fig.source and "aigap store" not in fig.source
     table = fig.table
     row = table[(table["part"] == "lag on the date")].iloc[0]
     assert row["claimed_value"] == 6 and row["lower"] <= row["estimate"] <= row["upper"]

@@ -63,15 +63,30 @@ _NO_METRIC: dict[str, Callable[..., Evidence]] = {
     "hardware_share": hardware_share_evidence}
 
 
+def _credit(ctx: Context, ev: Evidence) -> Evidence:
+    """Add the credit lines of the sources behind the evidence (for its source line)."""
+    from types import SimpleNamespace
+
+    from aigap.api.context import credits_for
+
+    ids = ev.data.get("vintage_ids") or {}
+    if ids and "credits" not in ev.data:
+        key = ("credits", tuple(sorted(ids.items())))
+        sel: Any = SimpleNamespace(vintages=dict(ids))
+        ev.data["credits"] = ctx.cached(key, lambda: list(dict.fromkeys(
+            credits_for(ctx.store, sel))))
+    return ev
+
+
 def evaluate_test(ctx: Context, claim: Claim, t: ClaimTest, q: Question) -> TestOutcome:
     """Answer one part for one question on every metric it names; choose the headline."""
     if t.family in _NO_METRIC:
         single = _NO_METRIC[t.family]
-        ev = [_guard(lambda: single(ctx, claim, t, q), t, None, q.end)]
+        ev = [_credit(ctx, _guard(lambda: single(ctx, claim, t, q), t, None, q.end))]
         return TestOutcome(t, ev[0].verdict, 0 if ev[0].verdict != V.UNTESTABLE else None,
                            "single measurement", ev)
     per_metric = _PER_METRIC[t.family]
-    ev = [_guard(partial(per_metric, ctx, claim, t, m, q), t, m, q.end)
+    ev = [_credit(ctx, _guard(partial(per_metric, ctx, claim, t, m, q), t, m, q.end))
           for m in t.metric_list()]
     if t.family == "parity":
         idx, reason = _earliest_parity(ev)

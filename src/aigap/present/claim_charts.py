@@ -63,17 +63,22 @@ def claim_parts_frame(claim: dict[str, Any]) -> pd.DataFrame:
 def claim_source_line(claim: dict[str, Any]) -> str:
     """The datasets behind the claim's figures with their data dates, as a source line."""
     seen: dict[str, str] = {}
+    credits: list[str] = []
     for answer in (claim.get("questions") or {}).values():
         for part in answer.get("parts", []):
             for ev in part.get("evidence", []):
+                credits += [c for c in (ev.get("data") or {}).get("credits") or []
+                            if c not in credits]
                 for raw, day in ((ev.get("data") or {}).get("data_as_of") or {}).items():
                     name = re.sub(r"[_-]\d{4}-\d{2}(-\d{2})?$", "", str(raw))
                     if day and (name not in seen or day > seen[name]):
                         seen[name] = day
-    if not seen:
+    if not seen and not credits:
         return "Source: no data could test this claim. Analysis: aigap."
-    used = ", ".join(f"{k} (data to {v})" for k, v in sorted(seen.items()))
-    return f"Source: {used}. Analysis: aigap (claims registry)."
+    newest = max(seen.values()) if seen else None
+    used = "; ".join(credits) if credits else ", ".join(sorted(seen))
+    to = f" (data to {newest})" if newest else ""
+    return f"Source: {used}{to}. Analysis: aigap (claims registry)."
 
 
 def _part_chart(frame: pd.DataFrame, part: str, order: list[str]) -> Any:
