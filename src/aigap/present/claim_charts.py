@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from typing import Any
 
 import altair as alt
@@ -27,7 +28,7 @@ QUESTION_LABELS = {
 _COLOURS = [OKABE_ITO[3], OKABE_ITO[2], OKABE_ITO[0]]
 
 
-def _heading(finding: str, subtitle: str) -> alt.TitleParams:
+def _heading(finding: str, subtitle: list[str]) -> alt.TitleParams:
     return alt.TitleParams(finding, subtitle=subtitle, anchor="start", fontSize=14)
 
 
@@ -137,11 +138,11 @@ def claim_figure(claim: dict[str, Any], *, source: str | None = None) -> Figure 
     order = [q for q in QUESTION_LABELS.values() if q in set(frame["question"])]
     parts = list(dict.fromkeys(frame["part"]))
     speaker, day = claim.get("speaker", ""), claim.get("date", "")
-    finding = (f"{speaker} ({day}): {claim.get('verdict', '')} — "
-               f"{str(claim.get('claim', '')).strip()[:110]}")
+    finding = f"{speaker} ({day}): claim {claim.get('verdict', '')}"
+    lines = textwrap.wrap(str(claim.get("claim", "")).strip(), 100)
+    lines.append("Shaded: the claimed range read with its tolerance; dashed: the stated "
+                 "figure; points and lines: aigap's measurement and interval.")
     chart = alt.vconcat(*[_part_chart(frame, p, order) for p in parts]).properties(
-        title=_heading(finding, "Shaded: the claimed range read with its tolerance; dashed: "
-                              "the stated figure; points and lines: aigap's measurement "
-                              "and interval"))
+        title=_heading(finding, lines))
     return Figure(f"claim-{claim.get('id', 'claim')}", finding, chart,
                   source or claim_source_line(claim), frame)
