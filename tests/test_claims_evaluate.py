@@ -193,3 +193,10 @@ def test_real_data_every_testable_claim_gets_a_verdict(shared_data: Path,
     part = by_id["epoch-2026-7mo"].to_dict()["questions"]["today_same_period"]["parts"][0]
     assert {"claimed", "measured", "tolerance", "verdict", "why"} <= set(part)
     assert {"estimate", "lower", "upper"} <= set(part["measured"])
+
+
+def test_claim_after_the_evaluation_date_is_untestable(store: Store) -> None:
+    claim = _claim(family="capability_lag", metrics=["eci"], low=5, high=7)  # 2024-01-01
+    res = evaluate_claims([claim], store=store, as_of=date(2023, 6, 1), options=OPTS)[0]
+    assert res.at_time.verdict == res.today.verdict == "untestable"
+    assert "dated after the evaluation date" in res.today.explanation

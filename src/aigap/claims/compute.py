@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from typing import Any
 
 from aigap.analysis.common import num
 from aigap.claims import verdict as V
@@ -39,11 +40,18 @@ def compute_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) -> E
     try:
         if when is None:  # has it come true: the fit from the claim to the newest data
             since = claim.date if t.future else since
-            rep = ctx.cached(("compute", t.leader, t.follower, None, None, t.top, since,
-                              t.attribution), lambda: compute(
-                t.leader, t.follower, top=t.top, since=since, attribution=t.attribution,
-                n_boot=ctx.options.compute_boot, seed=ctx.options.seed,
-                level=ctx.options.level, store=ctx.store))
+
+            def fit(day: date) -> Any:
+                return ctx.cached(("compute", t.leader, t.follower, day, None, t.top, since,
+                                   t.attribution), lambda: compute(
+                    t.leader, t.follower, as_of=day, top=t.top, since=since,
+                    attribution=t.attribution, n_boot=ctx.options.compute_boot,
+                    seed=ctx.options.seed, level=ctx.options.level, store=ctx.store))
+
+            rep = fit(q.end)
+            newest_data = rep.selection.newest_data()
+            if newest_data is not None and newest_data < q.end:  # never past the data
+                rep = fit(newest_data)
         else:
             end = when
             rep = ctx.cached(("compute", t.leader, t.follower, end, q.data_as_of, t.top, since,

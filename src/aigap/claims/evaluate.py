@@ -133,7 +133,9 @@ def _earliest_parity(ev: list[Evidence]) -> tuple[int | None, str]:
 def questions(claim: Claim, as_of: date) -> list[Question]:
     """The questions a claim is asked: at the time, today's data about the same period, and
     has it come true (only when one of its parts is about the future)."""
-    qs = [Question(AT_THE_TIME, claim.date, claim.date), Question(TODAY, as_of, claim.date)]
+    # --as-of is a limit on the data: a claim dated after it is read with the data of as_of
+    qs = [Question(AT_THE_TIME, min(claim.date, as_of), claim.date),
+          Question(TODAY, as_of, claim.date)]
     if any(t.about_future for t in claim.tests) and as_of > claim.date:
         qs.append(Question(COME_TRUE, as_of, as_of))
     return qs
@@ -153,7 +155,13 @@ def _answer(ctx: Context, claim: Claim, q: Question) -> DateVerdict:
     tests = claim.tests
     if q.name == COME_TRUE:
         tests = [t for t in tests if t.about_future]
-    outcomes = [evaluate_test(ctx, claim, t, q) for t in tests]
+    if ctx.as_of < claim.date:  # the claim did not exist yet on the evaluation date
+        why = f"the claim ({claim.date}) is dated after the evaluation date ({ctx.as_of})"
+        outcomes = [TestOutcome(t, V.UNTESTABLE, None, why,
+                                [untestable(t, None, why, ctx.as_of, t.family)])
+                    for t in tests]
+    else:
+        outcomes = [evaluate_test(ctx, claim, t, q) for t in tests]
     as_of = ctx.as_of if q.name != AT_THE_TIME else q.end
     return DateVerdict(as_of, V.overall([o.verdict for o in outcomes]), outcomes, q.name)
 
