@@ -145,17 +145,17 @@ def evaluate_claim_at(store: Store, claim: Claim, when: date,
                       options: Options | None = None) -> DateVerdict:
     """A claim's verdict with the data as it stood on ``when``, about ``when``."""
     return _answer(Context(store, options or Options(), when), claim,
-                   Question(AT_THE_TIME, when, when))
+                   Question(AT_THE_TIME, when, when), dated=False)
 
 
-def _answer(ctx: Context, claim: Claim, q: Question) -> DateVerdict:
+def _answer(ctx: Context, claim: Claim, q: Question, *, dated: bool = True) -> DateVerdict:
     if not claim.tests:
         return DateVerdict(q.end if q.name != TODAY else ctx.as_of, V.RECORDED, [],
                            q.name, needs=claim.needs)
     tests = claim.tests
     if q.name == COME_TRUE:
         tests = [t for t in tests if t.about_future]
-    if ctx.as_of < claim.date:  # the claim did not exist yet on the evaluation date
+    if dated and ctx.as_of < claim.date:  # the claim did not exist yet on that date
         why = f"the claim ({claim.date}) is dated after the evaluation date ({ctx.as_of})"
         outcomes = [TestOutcome(t, V.UNTESTABLE, None, why,
                                 [untestable(t, None, why, ctx.as_of, t.family)])
