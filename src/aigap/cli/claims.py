@@ -149,8 +149,6 @@ def show(
         return
     from rich.console import Console
 
-    from aigap.present.output import frame_to_rich
-
     c = result.claim
     con = Console()
     con.print(f"[b]{c.id}[/b] — {c.speaker}, {c.publication}, {c.date}\n{c.claim}\n{c.url or ''}")
@@ -158,8 +156,28 @@ def show(
               f"same period: [b]{result.today.verdict}[/b]"
               + (f"; has it come true: [b]{result.come_true.verdict}[/b]"
                  if result.come_true else ""))
-    if len(frame):
-        con.print(frame_to_rich(frame))
+    from aigap.claims.evidence import QUESTIONS, claimed_range, fmt_value
+
+    for _label, dv in answers:
+        con.print(f"\n[b]{QUESTIONS[dv.question]}[/b] (as of {dv.as_of}): [b]{dv.verdict}[/b]")
+        if dv.note:
+            con.print(dv.note)
+        for t in dv.tests:
+            h = t.headline_evidence
+            measured = ("no estimate" if h is None or h.estimate is None else
+                        f"{fmt_value(h.estimate, 2)} {h.unit}"
+                        + ("" if h.lower is None or h.upper is None or h.lower == h.upper
+                           else f" ({fmt_value(h.lower, 2)} to {fmt_value(h.upper, 2)})")
+                        + (f" on {h.metric}" if h.metric else ""))
+            con.print(f"  [b]{t.test.label or t.kind}[/b]: {t.verdict}. Claimed "
+                      f"{claimed_range(t.test)}; measured {measured}. Tolerance: "
+                      f"{t.tolerance}.")
+            con.print(f"    {t.why or t.explanation}", soft_wrap=False)
+            others = [e for e in t.evidence if e is not h]
+            for e in others:
+                con.print(f"    - {e.metric or e.statistic}: {e.verdict}. {e.explanation}")
+    if c.needs:
+        con.print(f"\nWould be tested by: {c.needs}")
     for r in c.record:
         con.print(f"recorded: {r.indicator_id} {r.country} {r.date} = {r.value:g} {r.unit} "
                   f"({r.source_name}{', ' + r.source_url if r.source_url else ''})")
