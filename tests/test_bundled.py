@@ -99,7 +99,7 @@ def test_bundled_snapshot_answers_the_headline_offline(tmp_path: Path) -> None:
     import math
 
     import aigap
-    from aigap.ingest import store_parsed
+    from aigap.api.data import store_parsed
     from aigap.sources.bundled import load_bundled
     from aigap.store import Store
 

@@ -123,7 +123,7 @@ def metrics(*, home: str | Path | None = None, store: Store | None = None) -> pd
         return stored_metrics(st)
 
 
-def sources(*, home: str | Path | None = None, store: Store | None = None) -> pd.DataFrame:
+def data_sources(*, home: str | Path | None = None, store: Store | None = None) -> pd.DataFrame:
     """Every registered source: publisher, URL, licence, credit, datasets and vintages
     stored, rows and the newest data date (``.attrs["datasets"]``: one row per dataset)."""
     from aigap.sources.base import all_sources
@@ -216,3 +216,18 @@ def attribution_rule(name: str) -> str:
     from aigap.attribution.rules import check_rule
 
     return check_rule(name)
+
+
+def group_candidates() -> dict[str, str]:
+    """Configured group names -> their labels (countries are resolved by name elsewhere)."""
+    from aigap.attribution.groups import groups_table
+
+    table = groups_table()
+    return {str(n): str(lab) for n, lab in zip(table["name"], table["label"], strict=True)}
+
+
+def source_candidates() -> dict[str, str]:
+    """Registered source names -> their titles."""
+    from aigap.sources.base import all_sources
+
+    return {s.name: s.title for s in all_sources()}

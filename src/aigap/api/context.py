@@ -7,25 +7,37 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from aigap.analysis.common import parse_date
 from aigap.store import Store, open_store
 from aigap.store.frames import Selection
 
-__all__ = ["analysis_store", "credits_for", "ensure_starter", "reading_store"]
+__all__ = ["analysis_store", "credits_for", "ensure_starter", "parse_date", "reading_store"]
 
 
 @contextmanager
 def analysis_store(home: str | Path | None = None, store: Store | None = None
                    ) -> Iterator[Store]:
-    """An open store for analyses; an empty store is first given the bundled starter data.
-
-    The starter data steps aside (is ignored by queries) once any real source is imported.
+    """An open store for analyses, read-only so that any number of readers (and a running
+    dashboard) work at once; an empty store is first given the bundled data (the only
+    write, brief). The starter data steps aside once any real source is imported.
     """
     if store is not None:
         yield store
         return
-    with open_store(home) as st:
-        ensure_starter(st)
-        yield st
+    from aigap.config import get_settings
+
+    path = get_settings(home).store_path
+    if not path.exists() or _needs_bundled(path):
+        with open_store(home) as st:
+            ensure_starter(st)
+    with Store(path, read_only=True) as ro:
+        yield ro
+
+
+def _needs_bundled(path: Path) -> bool:
+    """True when the store holds no data yet."""
+    with Store(path, read_only=True) as ro:
+        return ro.is_empty()
 
 
 def ensure_starter(store: Store) -> bool:
@@ -50,15 +62,5 @@ def credits_for(store: Store, selection: Selection) -> list[str]:
     return [s.credit for s in all_sources() if s.name in used]
 
 
-@contextmanager
-def reading_store(home: str | Path | None = None, store: Store | None = None
-                  ) -> Iterator[Store]:
-    """The caller's store, else the data home's opened read-only (after giving an empty
-    store the bundled data), so any number of readers can work at once."""
-    if store is not None:
-        yield store
-        return
-    with analysis_store(home) as st:
-        path = st.path
-    with Store(path, read_only=True) as ro:
-        yield ro
+#: The same as :func:`analysis_store` (kept for callers that name the read-only intent).
+reading_store = analysis_store

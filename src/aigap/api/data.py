@@ -202,7 +202,7 @@ def update_live(
     mirror = os.environ.get(MIRROR_URL_ENV)
     parsed: list[ParsedDataset] = []
     own = downloader is None
-    dl = downloader or Downloader()
+    dl = downloader or Downloader(store.path.parent / "cache")  # the cache follows --home
     try:
         for src in chosen:
             for url in src.urls:

@@ -193,7 +193,8 @@ def trend_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
     claim's date (was it so at the time)."""
     from aigap.api.capability import trend_period
 
-    method = "OLS slope of the daily lag, Newey-West (HAC) interval"
+    method = ("record-growth trend of the lag (aigap trend: each group's frontier records, "
+              "model bootstrap, whole window and the last 24 and 12 months)")
     if q.name == COME_TRUE:
         since, want = claim.date, q.end
     else:
@@ -211,26 +212,30 @@ def trend_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
         rep = ctx.cached(("trend", t.leader, t.follower, metric, eff, q.data_as_of, since,
                           t.attribution, t.tau), lambda: trend_period(
             t.leader, t.follower, metric, end=eff, data_as_of=q.data_as_of, since=since,
-            attribution=t.attribution, tau=t.tau, level=ctx.options.level, store=ctx.store))
+            attribution=t.attribution, tau=t.tau, bootstrap=ctx.options.bootstrap,
+            seed=ctx.options.seed, level=ctx.options.level, store=ctx.store))
     except AigapError as exc:
         return untestable(t, metric, str(exc), want, method)
-    lt = rep.lag_trend
+    # Read defensively: the trend result's shape is the statistics issue's to change.
+    lt = getattr(rep, "lag_trend", None)
     slope, lo, hi = (num(getattr(lt, k, None)) for k in ("slope", "lower", "upper"))
-    verdict_word = str(getattr(lt, "verdict", ""))
-    observed = verdict_word if lo is not None and math.isfinite(lo) else None
-    v = V.direction_verdict(observed, t.direction or "closing")
+    verdict_word = str(getattr(rep, "verdict", None) or getattr(lt, "verdict", ""))
     span = "after the claim" if q.name == COME_TRUE else "in the year before the claim"
+    if verdict_word in ("", "too few records"):
+        reason = getattr(lt, "reason", None) or "too few frontier records"
+        return untestable(t, metric, f"{span} ({since} to {eff}): {reason}", want, method)
+    v = V.direction_verdict(verdict_word, t.direction or "closing")
     text = (f"{span.capitalize()} ({since} to {eff}) the {t.follower}-{t.leader} lag on "
             f"{metric} changed by {fmt_value(slope)} months per year "
-            f"({int(ctx.options.level * 100)}% HAC interval {fmt_value(lo)} to "
-            f"{fmt_value(hi)}): {verdict_word}; claimed {t.direction}: {v}.")
+            f"({int(ctx.options.level * 100)}% interval {fmt_value(lo)} to "
+            f"{fmt_value(hi)}); trend verdict over the windows: {verdict_word}; claimed "
+            f"{t.direction}: {v}.")
     n = list(rep.lag.n_models.values())
     return Evidence(metric, "lag_slope", slope, lo, hi, "months per year", v, method,
                     f"{later_vintage_note(rep.lag.selection, q)} {text}".strip(), eff,
                     n[0], n[1], {**rep.lag.selection.to_dict(),
                                  "requested_end": want.isoformat()},
-                    {"trend": verdict_word, "days": num(getattr(lt, "n", None))},
-                    report=rep.lag)
+                    {"trend": verdict_word}, report=rep.lag)
 
 
 def vertical_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,

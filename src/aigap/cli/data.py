@@ -59,8 +59,8 @@ def update(
 
         aigap update --source epoch-models --source epoch-benchmarks
     """
+    from aigap.api import open_store
     from aigap.api.data import update_from_dir
-    from aigap.store import open_store
 
     fmt = check_format(fmt)
     with open_store(state.home) as store:
@@ -89,8 +89,8 @@ def import_(
 
     Example: aigap import epoch-models ~/Downloads/all_ai_models.csv
     """
+    from aigap.api import open_store
     from aigap.api.data import import_path
-    from aigap.store import open_store
 
     fmt = check_format(fmt)
     with open_store(state.home) as store:
@@ -106,18 +106,13 @@ def sources(
     fmt: FormatOption = "table",
 ) -> None:
     """List every source: publisher, URL, licence, vintages stored, rows and newest date."""
-    import pandas as pd
-
+    from aigap.api import data_sources as source_table
+    from aigap.api import unmapped as unmapped_keys
     from aigap.present.output import frame_to_csv, frame_to_rich
-    from aigap.sources.base import all_sources
-    from aigap.store import open_store
 
     fmt = check_format(fmt)
     if unmapped:
-        from aigap.store.frames import unmapped_keys
-
-        with open_store(state.home) as store:
-            frame = unmapped_keys(store)
+        frame = unmapped_keys(home=state.home)
         if fmt == "json":
             echo_json({"unmapped": frame, "count": len(frame)})
         elif fmt == "csv":
@@ -126,27 +121,9 @@ def sources(
             _console(stderr=False).print(frame_to_rich(
                 frame, title=f"{frame['model_key'].nunique()} rated models without a country"))
         return
-    with open_store(state.home) as store:
-        stored = store.summary()
-    rows = []
-    for src in all_sources():
-        mine = stored[stored["source"] == src.name]
-        rows.append({
-            "source": src.name,
-            "publisher": src.publisher,
-            "title": src.title,
-            "url": src.urls[0] if src.urls else src.homepage,
-            "licence": src.licence,
-            "credit": src.credit,
-            "datasets": len(mine),
-            "vintages": int(mine["vintages"].sum()) if len(mine) else 0,
-            "rows": int(mine["rows"].sum()) if len(mine) else 0,
-            "newest_data": (max(d for d in mine["data_as_of"] if pd.notna(d))
-                            if len(mine) and mine["data_as_of"].notna().any() else None),
-        })
-    frame = pd.DataFrame(rows)
+    frame = source_table(home=state.home)
     if fmt == "json":
-        echo_json({"sources": frame, "datasets": stored})
+        echo_json({"sources": frame, "datasets": frame.attrs["datasets"]})
     elif fmt == "csv":
         typer.echo(frame_to_csv(frame), nl=False)
     else:

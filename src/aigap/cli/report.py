@@ -87,8 +87,8 @@ def serve_cmd(
     """
     import uvicorn
 
+    from aigap.api import open_store
     from aigap.api.context import ensure_starter
-    from aigap.store import open_store
     from aigap.web.app import create_app
 
     with open_store(state.home) as st:  # create the store (with starter data) if needed
