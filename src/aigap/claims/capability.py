@@ -33,6 +33,8 @@ from aigap.errors import AigapError
 __all__ = ["lag_evidence", "part_verdict", "sustained_minimum", "trend_evidence",
            "vertical_evidence"]
 
+#: "Was it closing at the time" reads the trend over this many days before the claim.
+TREND_LOOKBACK_DAYS = 730
 #: A minimum of the daily lag is checked against the lowest level it held this long too.
 SUSTAINED_DAYS = 30
 
@@ -189,8 +191,9 @@ def _held(t: ClaimTest, metric: str, rep: Any, summ: Any, since: date | None, ef
 
 def trend_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
                    q: Question) -> Evidence:
-    """Closing or widening: after the claim (has it come true), or over the year before the
-    claim's date (was it so at the time)."""
+    """Closing or widening: after the claim (has it come true), or over the two years before
+    the claim's date (was it so at the time; a year of records alone is too few for the
+    record-growth test's windows)."""
     from aigap.api.capability import trend_period
 
     method = ("record-growth trend of the lag (aigap trend: each group's frontier records, "
@@ -198,7 +201,7 @@ def trend_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
     if q.name == COME_TRUE:
         since, want = claim.date, q.end
     else:
-        since, want = claim.date - timedelta(days=365), claim.date
+        since, want = claim.date - timedelta(days=TREND_LOOKBACK_DAYS), claim.date
     end = ctx.data_end(metric, Question(q.name, q.data_as_of, want))
     if end is None:
         return untestable(t, metric, f"no {metric} scores in this data by {want}", want,
@@ -220,7 +223,7 @@ def trend_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
     lt = getattr(rep, "lag_trend", None)
     slope, lo, hi = (num(getattr(lt, k, None)) for k in ("slope", "lower", "upper"))
     verdict_word = str(getattr(rep, "verdict", None) or getattr(lt, "verdict", ""))
-    span = "after the claim" if q.name == COME_TRUE else "in the year before the claim"
+    span = "after the claim" if q.name == COME_TRUE else "in the two years before the claim"
     if verdict_word in ("", "too few records"):
         reason = getattr(lt, "reason", None) or "too few frontier records"
         return untestable(t, metric, f"{span} ({since} to {eff}): {reason}", want, method)

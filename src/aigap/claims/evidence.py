@@ -136,7 +136,8 @@ class TestOutcome:
         if t.tolerance:
             return t.tolerance
         if t.family == "trend":
-            return "the slope's HAC interval must lie wholly on the claimed side of zero"
+            return ("the trend test's interval must lie wholly on the claimed side of zero "
+                    "(aigap trend)")
         if t.about:
             return ("the stated figure plus half a unit of its rounding; supported when the "
                     "measured interval overlaps it")

@@ -18,7 +18,7 @@ FAMILIES: dict[str, str] = {
     "vertical_gap": "leader best minus follower best on a benchmark (points or pp)",
     "benchmark_pp_gap": "vertical gap in percentage points at a date (AI Index style)",
     "arena_pct_gap": "(top leader rating - top follower rating) / top follower, in %",
-    "trend": "is the capability lag closing or widening after the claim (HAC slope)",
+    "trend": "is the capability lag closing or widening (aigap trend's record-growth test)",
     "compute": "training-compute growth per year or compute lag (rolling top-N trend)",
     "share": "a country's share of GPU-cluster 16-bit performance",
     "count": "a country's count in an indicator such as TOP500 systems",
