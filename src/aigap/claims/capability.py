@@ -202,21 +202,27 @@ def trend_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
         since, want = claim.date, q.end
     else:
         since, want = claim.date - timedelta(days=TREND_LOOKBACK_DAYS), claim.date
-    end = ctx.data_end(metric, Question(q.name, q.data_as_of, want))
-    if end is None:
-        return untestable(t, metric, f"no {metric} scores in this data by {want}", want,
-                          method)
-    eff = min(want, end)
-    days = (eff - since).days
-    if days < MIN_TREND_DAYS:
-        return untestable(t, metric, f"only {max(days, 0)} days of data from {since} "
-                          f"(need {MIN_TREND_DAYS})", want, method)
-    try:
-        rep = ctx.cached(("trend", t.leader, t.follower, metric, eff, q.data_as_of, since,
-                          t.attribution, t.tau), lambda: trend_period(
-            t.leader, t.follower, metric, end=eff, data_as_of=q.data_as_of, since=since,
+
+    def run(end_day: date) -> Any:
+        return ctx.cached(("trend", t.leader, t.follower, metric, end_day, q.data_as_of,
+                           since, t.attribution, t.tau), lambda: trend_period(
+            t.leader, t.follower, metric, end=end_day, data_as_of=q.data_as_of, since=since,
             attribution=t.attribution, tau=t.tau, bootstrap=ctx.options.bootstrap,
             seed=ctx.options.seed, level=ctx.options.level, store=ctx.store))
+
+    if (want - since).days < MIN_TREND_DAYS:
+        return untestable(t, metric, f"only {max((want - since).days, 0)} days of data from "
+                          f"{since} (need {MIN_TREND_DAYS})", want, method)
+    try:
+        rep = run(want)
+        ends = [d for d in (rep.lag.selection.newest_data(), _newest(rep.lag))
+                if d is not None]
+        eff = min(want, max(ends)) if ends else want
+        if (eff - since).days < MIN_TREND_DAYS:
+            return untestable(t, metric, f"only {max((eff - since).days, 0)} days of data "
+                              f"from {since} (need {MIN_TREND_DAYS})", want, method)
+        if eff < want:  # never past the end of the data
+            rep = run(eff)
     except AigapError as exc:
         return untestable(t, metric, str(exc), want, method)
     # Read defensively: the trend result's shape is the statistics issue's to change.
