@@ -258,7 +258,10 @@ def vertical_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
                      since=t.since, attribution=t.attribution, bootstrap=ctx.options.bootstrap,
                      seed=ctx.options.seed, level=ctx.options.level, store=ctx.store)
     row = rep.summary.set_index("statistic").loc[t.statistic or "gap_end"]
-    k = 100.0 if (t.family == "benchmark_pp_gap" and rep.scale == "fraction") else 1.0
+    # Percentage points for 0-1 scores, unless the api already reports them so.
+    already = "percentage" in str(row.get("unit", ""))
+    k = 100.0 if (t.family == "benchmark_pp_gap" and rep.scale == "fraction"
+                  and not already) else 1.0
     est, lo, hi = (None if x is None else x * k for x in
                    (num(row["estimate"]), num(row["lower"]), num(row["upper"])))
     unit = "pp" if t.family == "benchmark_pp_gap" else "points"
