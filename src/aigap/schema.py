@@ -69,6 +69,9 @@ MODEL = Table(
         C("hf_developer", "VARCHAR", False, "Hugging Face developer id"),
         C("source_url", "VARCHAR", False, "the model's reference link"),
         C("last_modified", "TIMESTAMP", False, "the source's last-modified stamp for the row"),
+        # v2, appended so that migrated tables keep the same column order
+        C("training_hardware", "VARCHAR", False,
+          "hardware used to train, as the source lists it (comma-joined)"),
     ),
     "One row per model per vintage.",
 )

@@ -25,7 +25,7 @@ from aigap.store.frames import Selection, load_models
 MODEL_COLUMNS = [
     "name", "organizations", "countries", "release_date", "open_weights", "accessibility",
     "parameters", "training_compute_flop", "domain", "notable", "frontier_list",
-    "country_source", "weight", "dataset", "vintage_id",
+    "country_source", "weight", "dataset", "vintage_id", "training_hardware",
 ]
 
 

@@ -158,6 +158,7 @@ def parse_models(file: SourceFile) -> list[ParsedDataset]:
         "notability": ["Notability criteria"],
         "base_model": ["Base model"],
         "hf_developer": ["Hugging Face developer id"],
+        "training_hardware": ["Training hardware"],
     }.items():
         c = find_column(frame, cands, file=name)
         if c:

@@ -37,6 +37,11 @@ def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(table.ddl())
 
 
+def _migration_2(con: duckdb.DuckDBPyConnection) -> None:
+    """v2: the model table records training hardware (Epoch's "Training hardware")."""
+    con.execute("ALTER TABLE model ADD COLUMN IF NOT EXISTS training_hardware VARCHAR")
+
+
 def _migration_3(con: duckdb.DuckDBPyConnection) -> None:
     """The capability index: raw benchmark rows, benchmark facts and the fit cache."""
     for name in ("benchmark_row", "model_group", "benchmark_info"):
@@ -45,7 +50,7 @@ def _migration_3(con: duckdb.DuckDBPyConnection) -> None:
 
 
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
-    1: _migration_1, 3: _migration_3}
+    1: _migration_1, 2: _migration_2, 3: _migration_3}
 
 
 @dataclass

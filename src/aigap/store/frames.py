@@ -363,15 +363,22 @@ def _observations(store: Store, metric: str, ids: tuple[int, ...]) -> pd.DataFra
 
 
 def load_scores(
-    store: Store, metric: str, *, as_of: date | None = None, evaluator: str = "auto"
+    store: Store, metric: str, *, as_of: date | None = None, evaluator: str = "auto",
+    until: date | None = None,
 ) -> tuple[pd.DataFrame, Selection]:
     """Scores on one metric as of a date, one row per model key (see load_observations).
 
     For ratings observed over time the latest observation on or before ``as_of`` is used;
     where a model has several settings or sources, its best score among the chosen
     evaluator class (:func:`select_evaluators`; ``Selection.evaluators`` says which).
+    ``until`` also leaves out models released and ratings observed after it while reading
+    the vintages of ``as_of`` (a past period in another date's data).
     """
     frame, sel = load_observations(store, metric, as_of=as_of)
+    if until is not None:
+        ts = pd.Timestamp(until)
+        frame = frame[(frame["release_date"] <= ts)
+                      & (frame["observed_on"].isna() | (frame["observed_on"] <= ts))]
     frame, sel.evaluators = select_evaluators(frame, evaluator)
     frame = frame.sort_values(["model_key", "observed_on"], na_position="first")
     frame = frame.drop_duplicates(["model_key", "setting", "source_url"], keep="last")

@@ -236,7 +236,7 @@ def _compute(st: Store, **kw: Any) -> dict[str, Any]:
 
 
 def _claims(st: Store) -> dict[str, Any]:
-    from aigap.claims import evaluate_claims, load_claims
+    from aigap.claims import evaluate_cached, load_claims
 
     try:
         claims = load_claims()
@@ -244,7 +244,7 @@ def _claims(st: Store) -> dict[str, Any]:
         return {"available": False, "reason": f"claims are not available: {exc}",
                 "claims": []}
     return {"available": True,
-            "claims": [r.to_dict() for r in evaluate_claims(claims, store=st)]}
+            "claims": [r.to_dict() for r in evaluate_cached(claims, store=st)]}
 
 
 HANDLERS: dict[str, Callable[..., Any]] = {
