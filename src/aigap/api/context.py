@@ -16,16 +16,39 @@ __all__ = ["analysis_store", "credits_for", "ensure_starter", "reading_store"]
 @contextmanager
 def analysis_store(home: str | Path | None = None, store: Store | None = None
                    ) -> Iterator[Store]:
-    """An open store for analyses; an empty store is first given the bundled starter data.
+    """An open store for analyses, opened read-only so any number of readers (the CLI, the
+    report, a running ``aigap serve``) can work at once.
 
-    The starter data steps aside (is ignored by queries) once any real source is imported.
+    Only a missing, empty or older-schema store is first opened for writing (to migrate it
+    and give it the bundled starter data, which steps aside once any real source is
+    imported).
     """
     if store is not None:
         yield store
         return
-    with open_store(home) as st:
-        ensure_starter(st)
-        yield st
+    from aigap.config import get_settings
+
+    path = Path(get_settings(home).store_path)
+    if not _ready(path):
+        with open_store(home) as st:
+            ensure_starter(st)
+    with Store(path, read_only=True) as ro:
+        yield ro
+
+
+def _ready(path: Path) -> bool:
+    """True when the store at ``path`` exists, has data and the current schema (so it can be
+    read without first being written)."""
+    from aigap import schema
+    from aigap.errors import AigapError
+
+    if not path.exists():
+        return False
+    try:
+        with Store(path, read_only=True) as ro:
+            return ro.schema_version() == schema.SCHEMA_VERSION and not ro.is_empty()
+    except AigapError:
+        return False
 
 
 def ensure_starter(store: Store) -> bool:
@@ -53,12 +76,7 @@ def credits_for(store: Store, selection: Selection) -> list[str]:
 @contextmanager
 def reading_store(home: str | Path | None = None, store: Store | None = None
                   ) -> Iterator[Store]:
-    """The caller's store, else the data home's opened read-only (after giving an empty
-    store the bundled data), so any number of readers can work at once."""
-    if store is not None:
-        yield store
-        return
-    with analysis_store(home) as st:
-        path = st.path
-    with Store(path, read_only=True) as ro:
-        yield ro
+    """The caller's store, else the data home's opened read-only (see :func:`analysis_store`),
+    so any number of readers can work at once."""
+    with analysis_store(home, store) as st:
+        yield st
