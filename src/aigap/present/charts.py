@@ -15,6 +15,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from aigap.present.labels import model_label
+
 #: Okabe–Ito colours (Okabe & Ito 2008, "Color Universal Design").
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
              "#000000")
@@ -28,12 +30,14 @@ class Figure:
     """One chart with everything printed around it.
 
     Attributes:
-        key: a stable id (used for element ids and PNG/SVG file names).
+        key: a stable id (used for element ids and PNG/SVG/CSV file names).
         title: the finding, in words.
         chart: the Altair chart (without the source line; see :func:`with_source`).
-        source: the source line shown under the chart.
-        table: the data behind the chart, for the screen-reader table.
+        source: the source line shown under the chart (publishers, licences, data dates).
+        table: the data behind the chart (the screen-reader table and the CSV download).
         note: an optional sentence under the chart (method, attribution rule).
+        cite: the "cite this" line (aigap version, data dates, seed, command).
+        warnings: dated warnings shown next to the chart (stale data, hindsight).
     """
 
     key: str
@@ -43,11 +47,64 @@ class Figure:
     table: pd.DataFrame
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    cite: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def _dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = _config(self.chart).to_dict(validate=False)
+        return out
+
+    @property
+    def subtitle(self) -> str:
+        """The chart's subtitle (what is drawn), printed above the chart on the page."""
+        title = self._dict().get("title")
+        sub = title.get("subtitle", "") if isinstance(title, dict) else ""
+        return " ".join(sub) if isinstance(sub, list) else str(sub or "")
 
     def spec(self) -> dict[str, Any]:
-        """The Vega-Lite spec (a dict) of the chart with its source line."""
-        out: dict[str, Any] = with_source(self.chart, self.source).to_dict()
+        """The page's Vega-Lite spec: as wide as its container (phones included), without
+        title and source line, which the page prints as wrapping text around the chart."""
+        out = self._dict()
+        out.pop("title", None)
+        if _resizable(out):
+            out["width"] = "container"
+            out["autosize"] = {"type": "fit-x", "contains": "padding"}
         return out
+
+    def export_spec(self, width: int = WIDTH) -> dict[str, Any]:
+        """The stand-alone spec for PNG/SVG files: fixed width, the finding as a wrapped
+        title and the source line printed underneath."""
+        import textwrap
+
+        inner = self._dict()
+        inner.pop("title", None)
+        config = inner.pop("config", {})
+        schema = inner.pop("$schema", None)
+        if _resizable(inner):
+            inner["width"] = width
+        head: dict[str, Any] = {"text": textwrap.wrap(self.title, width=80) or [""],
+                                "anchor": "start"}
+        sub = textwrap.wrap(self.subtitle, width=100)
+        if sub:
+            head["subtitle"] = sub
+        foot = {"text": textwrap.wrap(self.source, width=110) or [""], "orient": "bottom",
+                "anchor": "start", "fontSize": 10, "fontWeight": "normal", "color": "#555",
+                "offset": 8}
+        out: dict[str, Any] = {"vconcat": [{"vconcat": [inner], "title": head}],
+                               "title": foot, "config": config}
+        if schema:
+            out["$schema"] = schema
+        return out
+
+    def csv(self) -> str:
+        """The chart's data as CSV (dates ISO, as drawn)."""
+        return self.table.to_csv(index=False, date_format="%Y-%m-%d")
+
+
+def _resizable(spec: dict[str, Any]) -> bool:
+    """True for single and layered views, whose width may follow their container (Vega-Lite
+    cannot size facets and concatenations to a container)."""
+    return not any(k in spec for k in ("facet", "vconcat", "hconcat", "concat", "repeat"))
 
 
 def _iso(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
@@ -105,7 +162,7 @@ def _spaced(recs: pd.DataFrame, n: int = 3, min_days: int = 150) -> pd.DataFrame
 
 
 #: Axis wording for each score scale.
-UNIT_NAMES = {"index": "index points", "fraction": "fraction correct", "percent": "%",
+UNIT_NAMES = {"index": "index points", "fraction": "% correct", "percent": "%",
               "rating": "rating points", "elo": "rating points", "points": "points"}
 
 
@@ -139,6 +196,12 @@ def frontier_figure(
         end: the last day of the frontier lines (the as-of date).
     """
     colour = _colour(leader, follower)
+    factor = 100.0 if unit == "fraction" else 1.0  # 0-1 fractions are drawn as %
+    points = points.assign(value=points["value"] * factor)
+    records = records.assign(value=records["value"] * factor,
+                             label=records["name"].map(model_label))
+    if len(arrows):
+        arrows = arrows.assign(value=arrows["value"] * factor)
     pts = _iso(points, "date")
     steps = records.copy()
     last = steps.sort_values("date").groupby("group", as_index=False).tail(1).copy()
@@ -150,7 +213,8 @@ def frontier_figure(
     y = alt.Y("value:Q", title=f"{metric_name(metric)} ({UNIT_NAMES.get(unit, unit)})",
               scale=alt.Scale(zero=False))
     base = alt.Chart(pts).mark_circle(size=28, opacity=0.35).encode(
-        x=x, y=y, color=alt.Color("group:N", scale=colour, title=None),
+        x=x, y=y, color=alt.Color("group:N", scale=colour, title=None,
+                                  legend=alt.Legend(symbolOpacity=1, symbolType="stroke")),
         tooltip=[alt.Tooltip("name:N", title="model"), alt.Tooltip("group:N"),
                  alt.Tooltip("date:T", title="released"),
                  alt.Tooltip("value:Q", format=".3~f")])
@@ -169,7 +233,7 @@ def frontier_figure(
         layers.append(alt.Chart(lab).mark_text(
             align=align, dx=dx, dy=dy, baseline=baseline,  # type: ignore[arg-type]
             fontSize=10).encode(
-            x="date:T", y="value:Q", text="name:N",
+            x="date:T", y="value:Q", text="label:N",
             color=alt.Color("group:N", scale=colour)))
     if len(arrows):
         arr = _iso(arrows, "date", "start")
@@ -184,11 +248,12 @@ def frontier_figure(
         layers += [rule, tip, txt]
     chart = alt.layer(*layers).properties(
         width=WIDTH, height=HEIGHT,
-        title=_title(finding, f"{metric_name(metric)}: every scored model (faint), each "
-                     "group's record frontier (steps) and the lag at chosen dates (dashed "
-                     "arrows)"))
+        title=_title(finding, f"{metric_name(metric)}: each dot is a scored model; lines are "
+                     "each group's best score so far (the frontier), big dots the models "
+                     "that set a new best; dashed arrows show the lag on chosen dates"))
     table = records[["group", "name", "date", "value"]].rename(
-        columns={"name": "record model", "date": "release date", metric: "value"})
+        columns={"name": "record model", "date": "release date",
+                 "value": "%" if factor != 1 else f"value ({UNIT_NAMES.get(unit, unit)})"})
     return Figure(f"frontier-{metric}", finding, chart, source, table)
 
 
@@ -202,22 +267,40 @@ def lag_figure(
     finding: str,
     source: str,
     level: float = 0.9,
+    trend: Any = None,
 ) -> Figure:
-    """The daily lag over time with bootstrap intervals of the lag at chosen dates.
+    """The daily lag over time with bootstrap intervals of the lag at chosen dates and, when
+    a trend result is given, its fitted line (and its band when the result offers one).
 
     Args:
         series: the daily series (date, lag_months).
         band: date, estimate, lower, upper: the lag on that date and its interval from a
             bootstrap using only models released by then.
+        trend: a trend result with a ``fitted`` frame (date, fitted[, lower, upper]).
     """
     s = _iso(series[["date", "lag_months"]], "date")
     lvl = int(level * 100)
-    x = alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y"))
+    x = alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelOverlap=True))
     line = alt.Chart(s).mark_line(color=FOLLOWER_COLOUR, strokeWidth=1.5).encode(
         x=x, y=alt.Y("lag_months:Q", title=f"{follower} behind {leader} (months)"),
         tooltip=[alt.Tooltip("date:T"), alt.Tooltip("lag_months:Q", format=".1f",
                                                       title="lag (months)")])
     layers: list[Any] = []
+    fitted = _fitted(trend)
+    sub = f"Daily lag on {metric_name(metric)} (line)"
+    if fitted is not None:
+        f = _iso(fitted, "date")
+        if {"lower", "upper"} <= set(f.columns):
+            layers.append(alt.Chart(f).mark_area(color="#999", opacity=0.25).encode(
+                x="date:T", y="lower:Q", y2="upper:Q"))
+            sub += f"; grey: fitted trend with its {lvl}% band"
+        else:
+            sub += "; dashed: fitted linear trend"
+        layers.append(alt.Chart(f).mark_line(color="#333", strokeDash=[6, 4],
+                                             strokeWidth=2).encode(
+            x="date:T", y="fitted:Q",
+            tooltip=[alt.Tooltip("date:T"), alt.Tooltip("fitted:Q", format=".1f",
+                                                          title="trend (months)")]))
     if len(band):
         # Intervals only at the dates they were computed: the lag is a saw-tooth, so an
         # area joining them would suggest an interval between those dates that nobody has.
@@ -229,14 +312,28 @@ def lag_figure(
             tooltip=[alt.Tooltip("date:T"), alt.Tooltip("estimate:Q", format=".1f"),
                      alt.Tooltip("lower:Q", format=".1f"),
                      alt.Tooltip("upper:Q", format=".1f")]))
+        sub += f"; black points: the lag on that date with its {lvl}% interval (bars)"
     chart = alt.layer(*layers, line).properties(
-        width=WIDTH, height=260,
-        title=_title(finding, f"Daily lag on {metric_name(metric)} (line); black points: "
-                     f"lag on that date with its {lvl}% bootstrap interval (bars)"))
+        width=WIDTH, height=260, title=_title(finding, sub))
     table = band.rename(columns={"estimate": "lag (months)", "lower": f"{lvl}% lower",
                                  "upper": f"{lvl}% upper"}) if len(band) else (
         series[["date", "lag_months"]].iloc[::30])
     return Figure(f"lag-{metric}", finding, chart, source, table)
+
+
+def _fitted(trend: Any) -> pd.DataFrame | None:
+    """The fitted line of a trend result (date, fitted, optional lower/upper), if any."""
+    for name in ("fitted", "line", "fit"):
+        f = getattr(trend, name, None) if trend is not None else None
+        if callable(f):
+            try:
+                f = f()
+            except TypeError:
+                f = None
+        if isinstance(f, pd.DataFrame) and {"date", "fitted"} <= set(f.columns) and len(f):
+            cols = [c for c in ("date", "fitted", "lower", "upper") if c in f.columns]
+            return f[cols]
+    return None
 
 
 def compute_figure(
@@ -260,12 +357,14 @@ def compute_figure(
     ln = _iso(lines, "date")
     ln["line"] = ln["group"] + " segment " + ln["segment"].astype(str)
     y = alt.Y("training_compute_flop:Q", title="Training compute (FLOP, log scale)",
-              scale=alt.Scale(type="log"), axis=alt.Axis(format="~e"))
+              scale=alt.Scale(type="log"),
+              axis=alt.Axis(labelExpr="'10^' + round(log(datum.value) / LN10)",
+                            values=[10.0 ** k for k in range(18, 30)]))
     dots = alt.Chart(pts).mark_circle(size=36, opacity=0.7).encode(
         x=alt.X("release_date:T", title="Release date",
               axis=alt.Axis(format="%Y", tickCount="year")), y=y,
         color=alt.Color("group:N", scale=colour, title=None),
-        tooltip=["name:N", "group:N", alt.Tooltip("release_date:T"),
+        tooltip=[alt.Tooltip("name:N", title="model"), "group:N", alt.Tooltip("release_date:T"),
                  alt.Tooltip("training_compute_flop:Q", format=".2e")])
     fit = alt.Chart(ln).mark_line(strokeWidth=2.5).encode(
         x="date:T", y=alt.Y("flop:Q", scale=alt.Scale(type="log")), detail="line:N",
