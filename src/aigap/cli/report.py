@@ -92,6 +92,6 @@ def serve_cmd(
 
     with analysis_store(state.home):  # create the store (with starter data) if needed
         pass
-    application = create_app(state.home)
+    application = create_app(state.home, warm=True)
     typer.echo(f"aigap dashboard on http://{host}:{port}/ (API under /api/)", err=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -145,9 +145,12 @@ def _plain(err: dict[str, Any]) -> str:
     return msg + "."
 
 
-def create_app(home: str | Path | None = None, *, store: Store | None = None) -> FastAPI:
+def create_app(home: str | Path | None = None, *, store: Store | None = None,
+               warm: bool = False) -> FastAPI:
     """The dashboard app over the store of ``home`` (opened read-only, per computation) or
-    an open ``store``.
+    an open ``store``. With ``warm``, the first view's answers (metrics, groups, the
+    USA-China lag and trend on ECI) are computed in a background thread at start, so the
+    dashboard's first view is served from the cache.
 
     Raises:
         AigapError: the store does not exist yet (run ``aigap update`` first).
@@ -235,9 +238,11 @@ def create_app(home: str | Path | None = None, *, store: Store | None = None) ->
         return answer("claims", as_of=as_of)
 
     @app.get("/api/top500")
-    def api_top500(as_of: str | None = None) -> Response:
-        """TOP500 systems share, Rmax and best rank per list edition and country."""
-        return answer("top500", as_of=as_of)
+    def api_top500(as_of: str | None = None, leader: str = "USA",
+                   follower: str = "China") -> Response:
+        """TOP500 systems share, Rmax and best rank per list edition and country, and the
+        share of systems of the leader, the follower and the rest of the world."""
+        return answer("top500", as_of=as_of, leader=leader, follower=follower)
 
     @app.get("/api/clusters")
     def api_clusters(as_of: str | None = None) -> Response:
@@ -267,6 +272,18 @@ def create_app(home: str | Path | None = None, *, store: Store | None = None) ->
             return JSONResponse({"error": f"no static file {name!r}"}, status_code=404)
         return Response(_static(name), media_type=types[name])
 
+    def warm_up() -> None:
+        try:
+            api_metrics()
+            api_groups()
+            api_lag(bootstrap=DEFAULT_BOOTSTRAP)
+            api_trend()
+            api_sources()
+        except AigapError:  # e.g. no ECI scores: the page will say so when asked
+            pass
+
+    if warm:
+        threading.Thread(target=warm_up, name="aigap-warm-up", daemon=True).start()
     app.state.access = access
     return app
 
@@ -283,8 +300,12 @@ def _sources(st: Store) -> dict[str, Any]:
 
 def _metrics(st: Store) -> dict[str, Any]:
     from aigap.api import metrics
+    from aigap.present.labels import metric_family, metric_label
 
-    return {"metrics": metrics(store=st)}
+    frame = metrics(store=st)
+    frame = frame.assign(label=frame["metric"].map(metric_label),
+                         family=frame["metric"].map(metric_family))
+    return {"metrics": frame}
 
 
 def _models(st: Store, **kw: Any) -> dict[str, Any]:
@@ -342,7 +363,8 @@ def _claims(st: Store, as_of: str | None = None) -> dict[str, Any]:
         return {"available": False, "reason": f"claims are not available: {exc}",
                 "claims": []}
     return {"available": True,
-            "claims": [r.to_dict() for r in evaluate_claims(claims, store=st, as_of=as_of)]}
+            "claims": [{**r.to_dict(), "row": r.row()}
+                       for r in evaluate_claims(claims, store=st, as_of=as_of)]}
 
 
 def _table(frame: Any, key: str) -> dict[str, Any]:
@@ -351,10 +373,26 @@ def _table(frame: Any, key: str) -> dict[str, Any]:
             "note": frame.attrs.get("note"), key: frame}
 
 
-def _top500(st: Store, as_of: str | None = None) -> dict[str, Any]:
-    from aigap.api import top500
+def _top500(st: Store, as_of: str | None = None, leader: str = "USA",
+            follower: str = "China") -> dict[str, Any]:
+    """TOP500 rows plus ``shares``: the share of systems of the leader, the follower and
+    the rest of the world per list edition."""
+    import numpy as np
 
-    return _table(top500(as_of=as_of, store=st), "top500")
+    from aigap.api import top500
+    from aigap.api.catalogue import group
+
+    lead_g, foll_g = group(leader), group(follower)
+    frame = top500(as_of=as_of, store=st)
+    codes = frame["country"].astype(str)
+    label = np.where(codes.map(lead_g.contains), lead_g.name,
+                     np.where(codes.map(foll_g.contains), foll_g.name, "Rest of world"))
+    shares = (frame.assign(group=label).groupby(["edition", "group"], as_index=False)
+              ["systems_share"].sum())
+    out = _table(frame, "top500")
+    out["shares"] = shares
+    out["leader"], out["follower"] = lead_g.name, foll_g.name
+    return out
 
 
 def _clusters(st: Store, as_of: str | None = None) -> dict[str, Any]:

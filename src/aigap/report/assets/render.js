@@ -64,3 +64,8 @@ for (const el of charts) {
     .finally(() => { if (--pending === 0) document.body.dataset.charts = "done"; });
 }
 if (!charts.length) document.body.dataset.charts = "done";
+
+// Charts inside closed <details> were laid out at zero width: re-measure when one opens.
+for (const d of document.querySelectorAll("details")) {
+  d.addEventListener("toggle", () => { if (d.open) window.dispatchEvent(new Event("resize")); });
+}
