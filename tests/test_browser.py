@@ -49,10 +49,9 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_report_offline_renders_every_chart(browser: Any, tmp_path: Path) -> None:
+    from aigap.api.context import ensure_starter
     from aigap.report.build import build_report
     from aigap.report.html import write_report
-
-    from aigap.api.context import ensure_starter
 
     with Store(tmp_path / "starter.duckdb") as st:  # the bundled starter data
         ensure_starter(st)
@@ -207,10 +206,9 @@ def test_dashboard_every_metric_renders_its_own_result(browser: Any, server: str
 @pytest.mark.parametrize("width", [390, 1400])
 def test_report_fits_the_screen_and_downloads(browser: Any, tmp_path: Path,
                                               width: int) -> None:
+    from aigap.api.context import ensure_starter
     from aigap.report.build import build_report
     from aigap.report.html import write_report
-
-    from aigap.api.context import ensure_starter
 
     with Store(tmp_path / "starter.duckdb") as st:
         ensure_starter(st)

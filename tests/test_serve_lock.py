@@ -32,7 +32,7 @@ def _aigap(home: Path, *args: str, timeout: float = 300) -> subprocess.Completed
 
 
 def _get(url: str) -> dict[str, object]:
-    with urllib.request.urlopen(url, timeout=60) as r:  # noqa: S310 (local test server)
+    with urllib.request.urlopen(url, timeout=60) as r:
         body: dict[str, object] = json.loads(r.read())
     return body
 

@@ -31,7 +31,8 @@ class Catalogue:
     def from_table(cls, table: pd.DataFrame) -> Catalogue:
         """Build from :func:`aigap.api.sources` output (its ``datasets`` attribute maps
         each dataset to its source)."""
-        rows = {str(r["source"]): r for r in table.to_dict("records")}
+        rows = {str(r["source"]): {str(k): v for k, v in r.items()}
+                for r in table.to_dict("records")}
         ds = table.attrs.get("datasets")
         mapping = ({} if ds is None else
                    dict(zip(ds["dataset"].astype(str), ds["source"].astype(str), strict=False)))

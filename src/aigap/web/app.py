@@ -355,6 +355,7 @@ def _compute(st: Store, **kw: Any) -> dict[str, Any]:
 
 
 def _claims(st: Store, as_of: str | None = None) -> dict[str, Any]:
+    from aigap.analysis.common import parse_date
     from aigap.claims import evaluate_claims, load_claims
 
     try:
@@ -364,7 +365,8 @@ def _claims(st: Store, as_of: str | None = None) -> dict[str, Any]:
                 "claims": []}
     return {"available": True,
             "claims": [{**r.to_dict(), "row": r.row()}
-                       for r in evaluate_claims(claims, store=st, as_of=as_of)]}
+                       for r in evaluate_claims(claims, store=st,
+                                                as_of=parse_date(as_of, "as_of"))]}
 
 
 def _table(frame: Any, key: str) -> dict[str, Any]:
