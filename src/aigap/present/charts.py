@@ -49,10 +49,14 @@ class Figure:
     extra: dict[str, Any] = field(default_factory=dict)
     cite: str = ""
     warnings: list[str] = field(default_factory=list)
+    _spec: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def _dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = _config(self.chart).to_dict(validate=False)
-        return out
+        """The configured chart as a Vega-Lite dict, converted once; a shallow copy, so
+        callers may replace top-level keys (never mutate nested values)."""
+        if self._spec is None:
+            self._spec = _config(self.chart).to_dict(validate=False)
+        return dict(self._spec)
 
     @property
     def subtitle(self) -> str:
