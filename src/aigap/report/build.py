@@ -628,13 +628,31 @@ def _claims_section(st: Store, as_of: date | None = None, ctx: Context | None = 
         }
         fig = _claim_figure(r, ev, row)
         if fig is not None and ctx is not None:
-            fig.cite = cite_line(
-                fig.title, version=ctx.version, selection=None, catalogue=ctx.catalogue,
-                seed=ctx.seed, n_boot=None,
-                cmd=command("claims", id=row["id"], as_of=ctx.flags()["as_of"]))
+            ctx.kit(fig, _claim_selection(r),
+                    command("claims", id=row["id"], as_of=ctx.flags()["as_of"]),
+                    seeded=False)
         item["figure"] = fig
         sec.items.append(item)
     return sec
+
+
+def _claim_selection(result: Any) -> Any:
+    """The vintages and data dates every test of a claim read (then and now), merged, in
+    the shape of a ``Selection`` (``vintages``, ``data_dates``, ``warnings``)."""
+    from types import SimpleNamespace
+
+    vintages: dict[str, int] = {}
+    dates: dict[str, Any] = {}
+    for dv in (getattr(result, "at_claim", None), getattr(result, "at_as_of", None)):
+        for t in getattr(dv, "tests", []) or []:
+            for e in getattr(t, "evidence", []) or []:
+                data = getattr(e, "data", None) or {}
+                for k, v in (data.get("vintage_ids") or {}).items():
+                    vintages[f"{k}@{v}"] = v
+                for k, v in (data.get("data_as_of") or {}).items():
+                    if v and (dates.get(k) is None or str(v) > str(dates[k])):
+                        dates[k] = v
+    return SimpleNamespace(vintages=vintages, data_dates=dates, warnings=[])
 
 
 def _claim_figure(result: Any, ev: pd.DataFrame, row: dict[str, Any]) -> Figure | None:

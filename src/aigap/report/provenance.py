@@ -85,6 +85,8 @@ def source_line(selection: Any, catalogue: Catalogue, fallback: str = "") -> str
         text += f" ({licence})" if licence else ""
         text += f", data as of {d.isoformat()}" if d else ", data date unknown"
         parts.append(text)
+    if not parts and fallback.startswith("Source:"):
+        return fallback
     body = "; ".join(dict.fromkeys(parts)) or fallback or "aigap store"
     return f"Source: {body}. Analysis: aigap."
 
