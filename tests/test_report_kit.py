@@ -70,7 +70,7 @@ def test_header_lists_each_sources_data_date(page: tuple[object, str],
                                              mirror_store: Path) -> None:
     from aigap.api import sources
 
-    data, html = page
+    _, html = page
     with Store(mirror_store, read_only=True) as st:
         table = sources(store=st)
     used = table[table["vintages"] > 0]
