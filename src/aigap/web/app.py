@@ -273,6 +273,9 @@ def create_app(home: str | Path | None = None, *, store: Store | None = None,
         return Response(_static(name), media_type=types[name])
 
     def warm_up() -> None:
+        from aigap.present.vega import vega_bundle
+
+        vega_bundle()  # built once per process by vl-convert (seconds)
         try:
             api_metrics()
             api_groups()
@@ -347,7 +350,10 @@ def _compute(st: Store, **kw: Any) -> dict[str, Any]:
     rep = compute(kw["leader"], kw["follower"], as_of=kw["as_of"], top=kw["top"],
                   since=kw["since"], attribution=kw["attribution"], n_boot=kw["n_boot"],
                   seed=kw["seed"], store=st)
+    from aigap.api.context import credits_for
+
     out: dict[str, Any] = rep.to_dict()
+    out["data"] = {**out["data"], "credits": credits_for(st, rep.selection)}
     charts = rep.frames()
     out["points"] = charts["points"]
     out["lines"] = charts["lines"]

@@ -140,7 +140,8 @@ function frontierSpec(lag) {
     autosize: { type: "fit-x", contains: "padding" },
     layer: [
       { data: { values: pts }, mark: { type: "circle", opacity: 0.35, size: 28 },
-        encoding: { x: { field: "date", type: "temporal", title: "Release date" },
+        encoding: { x: { field: "date", type: "temporal", title: "Release date",
+                         axis: { format: "%Y", tickCount: "year", labelOverlap: true } },
           y: { field: "value", type: "quantitative", scale: { zero: false },
                title: label + " (" + unit + ")" },
           color: { field: "group", type: "nominal", scale: colour, title: null,
@@ -162,11 +163,12 @@ function frontierSpec(lag) {
 function summaryRow(lag, stat) { return (lag.summary || []).find((r) => r.statistic === stat) || {}; }
 
 function lagSpec(lag, tr) {
+  const ytitle = lag.inputs.follower_group + " behind " + lag.inputs.leader_group + " (months)";
+  const x = { field: "date", type: "temporal", title: "Date",
+              axis: { format: "%b %Y", labelOverlap: true } };
   const layers = [{
     data: { values: lag.series }, mark: { type: "line", color: FOLL },
-    encoding: { x: { field: "date", type: "temporal", title: "Date" },
-      y: { field: "lag_months", type: "quantitative",
-           title: lag.inputs.follower_group + " behind " + lag.inputs.leader_group + " (months)" },
+    encoding: { x: x, y: { field: "lag_months", type: "quantitative", title: ytitle },
       tooltip: [{ field: "date", type: "temporal" }, { field: "lag_months", format: ".1f", title: "lag (months)" }] },
   }];
   const t = tr && tr.lag_trend;
@@ -175,17 +177,17 @@ function lagSpec(lag, tr) {
     layers.push({ data: { values: [
         { date: t.start, fitted: t.intercept }, { date: t.end, fitted: t.intercept + t.slope_per_year * years }] },
       mark: { type: "line", color: "#333", strokeDash: [6, 4], strokeWidth: 2 },
-      encoding: { x: { field: "date", type: "temporal" }, y: { field: "fitted", type: "quantitative" } } });
+      encoding: { x: x, y: { field: "fitted", type: "quantitative", title: ytitle } } });
   }
   const end = summaryRow(lag, "lag_end");
   const last = lag.series.length ? lag.series[lag.series.length - 1].date : null;
   if (last && end.lower !== null && end.upper !== null && end.lower !== undefined) {
     const v = [{ date: last, estimate: end.estimate, lower: end.lower, upper: end.upper }];
     layers.push({ data: { values: v }, mark: { type: "errorbar", ticks: true, color: "#000" },
-      encoding: { x: { field: "date", type: "temporal" }, y: { field: "lower", type: "quantitative" },
+      encoding: { x: x, y: { field: "lower", type: "quantitative", title: ytitle },
                   y2: { field: "upper" } } });
     layers.push({ data: { values: v }, mark: { type: "point", filled: true, color: "#000" },
-      encoding: { x: { field: "date", type: "temporal" }, y: { field: "estimate", type: "quantitative" },
+      encoding: { x: x, y: { field: "estimate", type: "quantitative", title: ytitle },
         tooltip: [{ field: "estimate", format: ".1f" }, { field: "lower", format: ".1f" },
                   { field: "upper", format: ".1f" }] } });
   }
@@ -227,7 +229,7 @@ async function showLag(my) {
 async function showCompute(my) {
   const c = await getJSON("/api/compute?" + query(["leader", "follower", "attribution", "as_of"]));
   if (my !== seq) return false;
-  const L = c.leader.label, F = c.follower.label;
+  const L = c.leader.group, F = c.follower.group;
   const w = dateWarnings(c.data, "model catalogue");
   showWarnings(w.list);
   $("compute-headline").textContent = c.sentence;
