@@ -179,3 +179,35 @@ def test_trend_line_is_drawn_when_the_result_offers_one() -> None:
     plain = lag_figure(series, band, leader="A", follower="B", metric="eci", finding="f",
                        source="s", trend=None)
     assert "'fitted'" not in str(plain.spec())
+
+
+def test_report_cache_reuses_only_for_the_same_data(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from aigap.api.data import update_from_dir
+    from aigap.config import get_settings
+    from aigap.report.build import build_report
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("AIGAP_HOME", str(home))
+    with Store(get_settings(home).store_path) as st:
+        update_from_dir(st, FIXTURE_MIRROR)
+    steps: list[str] = []
+    first = build_report(n_boot=20, metrics=["eci"], home=home, progress=steps.append)
+    assert not any("Reusing" in s for s in steps)
+    steps.clear()
+    again = build_report(n_boot=20, metrics=["eci"], home=home, progress=steps.append)
+    assert steps == ["Reusing the report built from the same data"]
+    assert again.headline == first.headline
+    # Other settings, or new data, are computed afresh.
+    steps.clear()
+    build_report(n_boot=20, seed=1, metrics=["eci"], home=home, progress=steps.append)
+    assert not any("Reusing" in s for s in steps)
+    with Store(get_settings(home).store_path) as st:
+        update_from_dir(st, FIXTURE_MIRROR.parent.parent / "top500")
+    steps.clear()
+    fresh = build_report(n_boot=20, metrics=["eci"], home=home, progress=steps.append)
+    assert not any("Reusing" in s for s in steps)
+    assert any(r["source"] == "top500" for r in fresh.source_dates)
+    steps.clear()
+    build_report(n_boot=20, metrics=["eci"], home=home, progress=steps.append, cache=False)
+    assert not any("Reusing" in s for s in steps)

@@ -27,8 +27,11 @@ def report_cmd(
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for the "
                                            "intervals.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator.")] = 0,
-    png: Annotated[Path | None, typer.Option("--png", help="Also write every chart as PNG "
-                                             "and SVG into this folder.")] = None,
+    png: Annotated[Path | None, typer.Option("--png", help="Also write every chart as PNG, "
+                                             "SVG and CSV into this folder.")] = None,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse a report built "
+                                        "earlier from the same code, settings and data "
+                                        "vintages.")] = True,
 ) -> None:
     """Write the self-contained HTML report (opens offline; no request leaves the page).
 
@@ -59,7 +62,7 @@ def report_cmd(
 
         data = build_report(leader, follower, as_of=as_of, metrics=metric,
                             attribution=attribution, n_boot=bootstrap, seed=seed,
-                            home=state.home, progress=step)
+                            home=state.home, progress=step, cache=cache)
         step("Writing HTML")
         bundle.result()
         path = write_report(data, output)

@@ -161,6 +161,7 @@ def build_report(
     home: str | Path | None = None,
     store: Store | None = None,
     progress: Progress | None = None,
+    cache: bool = True,
 ) -> ReportData:
     """Compute every section of the report.
 
@@ -171,6 +172,8 @@ def build_report(
         attribution: the attribution rule for lags and counts.
         n_boot: bootstrap resamples for the headline intervals; seed: the generator's seed.
         progress: called with a short description before each step (for a progress bar).
+        cache: reuse a report built earlier from the same code, request and data vintages
+            (see :mod:`aigap.report.cache`); only for a data home, never for a passed store.
 
     Raises:
         QueryError: bad flags (unknown group, bad date); missing data only empties a section.
@@ -196,9 +199,27 @@ def build_report(
     starter = False
     generated = datetime.now(UTC)
     with reading_store(home, store) as st:
-        catalogue = Catalogue.from_table(store_sources(store=st))
+        table = store_sources(store=st)
+        catalogue = Catalogue.from_table(table)
         ctx = Context(catalogue, d_as_of or generated.date(), __version__, leader, follower,
                       d_as_of, rule, n_boot, seed, level)
+        folder, cache_key = None, ""
+        if cache and store is None:
+            from aigap.config import get_settings
+            from aigap.report import cache as disk
+
+            folder = get_settings(home).cache_dir / "report"
+            cache_key = disk.report_key({
+                "leader": leader, "follower": follower, "as_of": d_as_of, "since": d_since,
+                "metrics": tuple(metrics) if metrics else None, "rule": rule,
+                "n_boot": n_boot, "seed": seed, "level": level,
+                "day": None if d_as_of else generated.date()},
+                table.attrs.get("datasets"))
+            hit = disk.load(folder, cache_key)
+            if isinstance(hit, ReportData):
+                step("Reusing the report built from the same data")
+                hit.generated = generated
+                return hit
         known = set(store_metrics(store=st)["metric"])
         wanted = list(metrics) if metrics else [m for m in DEFAULT_METRICS if m in known]
         for metric in wanted:
@@ -247,7 +268,7 @@ def build_report(
             sections.append(made)
     if missing:
         warnings.append("metrics not in the store (left out): " + ", ".join(missing))
-    return ReportData(
+    data = ReportData(
         leader=lead_g.name, follower=foll_g.name, as_of=d_as_of, attribution=rule,
         level=level, generated=generated, headline=headline,
         sections=sections, credits=list(dict.fromkeys(credits)),
@@ -256,6 +277,12 @@ def build_report(
         command=command("report", **ctx.flags(), bootstrap=n_boot, seed=seed,
                         metric=list(metrics) if metrics else None),
         report_date=ctx.report_date)
+    if folder is not None and not any(s.unavailable and s.unavailable.startswith(
+            "internal error") for s in sections):
+        from aigap.report import cache as disk
+
+        disk.save(folder, cache_key, data)
+    return data
 
 
 # -- capability lag ------------------------------------------------------------------------
