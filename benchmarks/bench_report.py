@@ -4,9 +4,11 @@ Target: under 8 s wall on the full shared mirror on a 2-core machine.
 Run: python benchmarks/bench_report.py HOME [RUNS]
      (HOME: a data dir after `aigap update --from ...`; RUNS: CLI runs, default 3)
 
-Prints, per CLI run, the wall time, the CPU time of the process (user + system), whether any
-process of its session outlived it (a leftover worker), and the file size; then the median;
-then one in-process build with the seconds each section took and the HTML assembly time.
+Prints, per cold CLI run (`--no-cache`), the wall time, the CPU time of the process (user +
+system), whether any process of its session outlived it (a leftover worker), and the file
+size; then the median; then two runs with the report cache (the second reuses the first's
+results: same code, settings and data vintages); then one in-process build with the seconds
+each section took and the HTML assembly time.
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ import time
 from pathlib import Path
 
 
-def _cli_run(home: str, out: Path) -> tuple[float, float, bool, float]:
+def _cli_run(home: str, out: Path, *flags: str) -> tuple[float, float, bool, float]:
     """Wall s, CPU s, leftover process in the session?, file MB of one `aigap report`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "aigap", "--home", home, "report", "-o",
-                             str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                             str(out), *flags], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     _, err = proc.communicate()
     wall = time.perf_counter() - t0
     if proc.returncode:
@@ -48,7 +50,7 @@ def _sections(home: str) -> None:
     from aigap.report.html import render_html
 
     t0 = time.perf_counter()
-    data = build_report(home=home)
+    data = build_report(home=home, cache=False)
     built = time.perf_counter() - t0
     for sec in data.sections:
         print(f"  {sec.key:24s} {sec.seconds:6.2f} s"
@@ -67,12 +69,17 @@ def main() -> None:
     walls = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(runs):
-            wall, cpu, leftover, size = _cli_run(home, Path(tmp) / f"report{i}.html")
+            wall, cpu, leftover, size = _cli_run(home, Path(tmp) / f"report{i}.html",
+                                                 "--no-cache")
             walls.append(wall)
-            print(f"run {i + 1}: wall {wall:.1f} s, CPU {cpu:.1f} s, file {size:.1f} MB, "
-                  f"leftover process: {'YES' if leftover else 'no'}")
-    print(f"median wall {statistics.median(walls):.1f} s over {runs} runs "
-          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+            print(f"cold run {i + 1} (--no-cache): wall {wall:.1f} s, CPU {cpu:.1f} s, "
+                  f"file {size:.1f} MB, leftover process: {'YES' if leftover else 'no'}")
+        print(f"median cold wall {statistics.median(walls):.1f} s over {runs} runs "
+              f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        for label in ("first cached run (fills the cache)", "same data again (cache hit)"):
+            wall, cpu, leftover, _ = _cli_run(home, Path(tmp) / "cached.html")
+            print(f"{label}: wall {wall:.1f} s, CPU {cpu:.1f} s, leftover process: "
+                  f"{'YES' if leftover else 'no'}")
     print("sections (in-process, one run):")
     _sections(home)
 

@@ -42,14 +42,15 @@ def report_cmd(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from aigap.config import get_settings
     from aigap.present.vega import vega_bundle
     from aigap.report.build import build_report
     from aigap.report.html import export_charts, write_report
 
-    # Building the inline Vega bundle takes ~2 s in vl-convert (native code); start it now so
-    # it overlaps with the analyses.
+    # Building the inline Vega bundle takes ~2 s in vl-convert (native code) unless an
+    # earlier run left it in the cache; start it now so it overlaps with the analyses.
     prefetch = ThreadPoolExecutor(max_workers=1)
-    bundle = prefetch.submit(vega_bundle)
+    bundle = prefetch.submit(vega_bundle, get_settings(state.home).cache_dir)
     prefetch.shutdown(wait=False)
     console = Console(stderr=True)
     steps = 4 + len(metric or [1, 2, 3]) + 6

@@ -275,7 +275,8 @@ def create_app(home: str | Path | None = None, *, store: Store | None = None,
     def warm_up() -> None:
         from aigap.present.vega import vega_bundle
 
-        vega_bundle()  # built once per process by vl-convert (seconds)
+        # built by vl-convert (seconds) unless a report already left it in the cache
+        vega_bundle(None if store is not None else get_settings(home).cache_dir)
         try:
             api_metrics()
             api_groups()
