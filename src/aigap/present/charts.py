@@ -234,9 +234,10 @@ def frontier_figure(
     for grp, dx, dy, align, baseline in ((leader, -4, -10, "right", "bottom"),
                                          (follower, 6, 12, "left", "top")):
         lab = _spaced(recs[recs["group"] == grp], n=3, min_days=240)
+        # Hidden when the chart is narrower than 480 px (a phone): they would collide.
         layers.append(alt.Chart(lab).mark_text(
             align=align, dx=dx, dy=dy, baseline=baseline,  # type: ignore[arg-type]
-            fontSize=10).encode(
+            fontSize=10, opacity=alt.expr("width < 480 ? 0 : 1")).encode(
             x="date:T", y="value:Q", text="label:N",
             color=alt.Color("group:N", scale=colour)))
     if len(arrows):
@@ -432,22 +433,34 @@ def models_per_year_figure(
 def evidence_figure(frame: pd.DataFrame, *, key: str, finding: str, source: str) -> Figure:
     """One claim's evidence: each test's estimate and interval, at the claim's date and now.
 
+    One axis in one unit (the unit most tests use; tests in other units stay in the table),
+    one row per metric with the claim's date and now side by side, so the chart can follow
+    its container's width on a phone.
+
     Args:
         frame: when, metric, estimate, lower, upper, unit, verdict.
     """
     f = frame.copy()
-    f["label"] = f["metric"].astype(str) + " (" + f["unit"].astype(str) + ")"
-    y = alt.Y("when:N", title=None, sort=["at the claim's date", "now"])
-    colour = alt.Color("when:N", title=None, scale=alt.Scale(
-        domain=["at the claim's date", "now"], range=[OKABE_ITO[3], OKABE_ITO[2]]))
-    bars = alt.Chart().mark_rule(strokeWidth=2).encode(
-        x=alt.X("lower:Q", title="estimate with interval"), x2="upper:Q", y=y, color=colour)
-    pts = alt.Chart().mark_point(filled=True, size=70).encode(
-        x="estimate:Q", y=y, color=colour,
+    unit = str(f["unit"].mode().iloc[0]) if f["unit"].notna().any() else ""
+    shown = f[f["unit"].astype(str) == unit] if unit else f
+    shown = shown.assign(label=shown["metric"].astype(str).map(metric_name))
+    sub = f"Estimate (point) and interval (line) of each test, in {unit or 'its unit'}"
+    if len(shown) < len(f):
+        sub += "; tests in other units are in the table below"
+    when = ["at the claim's date", "now"]
+    y = alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=140))
+    off = alt.YOffset("when:N", sort=when)
+    colour = alt.Color("when:N", title=None, sort=when, scale=alt.Scale(
+        domain=when, range=[OKABE_ITO[3], OKABE_ITO[2]]),
+        legend=alt.Legend(orient="bottom"))
+    bars = alt.Chart(shown).mark_rule(strokeWidth=2).encode(
+        x=alt.X("lower:Q", title=unit or "estimate"), x2="upper:Q", y=y, yOffset=off,
+        color=colour)
+    pts = alt.Chart(shown).mark_point(filled=True, size=60).encode(
+        x="estimate:Q", y=y, yOffset=off, color=colour,
         tooltip=["metric:N", "when:N", alt.Tooltip("estimate:Q", format=".2f"),
                  alt.Tooltip("lower:Q", format=".2f"), alt.Tooltip("upper:Q", format=".2f"),
                  "verdict:N"])
-    chart = alt.layer(bars, pts, data=f).properties(width=440, height=60).facet(
-        row=alt.Row("label:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
-        data=f).resolve_scale(x="independent").properties(title=_title(finding))
+    chart = alt.layer(bars, pts).properties(
+        width=WIDTH, height=alt.Step(16), title=_title(finding, sub))
     return Figure(key, finding, chart, source, frame)
