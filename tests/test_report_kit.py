@@ -211,3 +211,17 @@ def test_report_cache_reuses_only_for_the_same_data(tmp_path: Path,
     steps.clear()
     build_report(n_boot=20, metrics=["eci"], home=home, progress=steps.append, cache=False)
     assert not any("Reusing" in s for s in steps)
+
+
+def test_a_leading_follower_is_said_to_be_ahead() -> None:
+    from aigap.report.build import _ahead, _ahead_text
+
+    summ = pd.DataFrame({"estimate": [0.2, -5.0], "lower": [0.0, -8.0], "upper": [0.9, -3.5]},
+                        index=["lag_mean", "gap_mean"])
+    head = {"estimate": 0.2}
+    assert _ahead(head, summ)
+    assert _ahead_text(summ, "index", 90) == ("its best score was 5.0 points higher on "
+                                              "average (90% interval 3.5–8.0)")
+    assert "percentage points" in _ahead_text(summ / 100, "fraction", 90)
+    behind = summ.assign(estimate=[6.0, 4.0])
+    assert not _ahead({"estimate": 6.0}, behind)

@@ -338,9 +338,9 @@ def _metric_section(
     end_row = summ.loc["lag_end"]
     gap_end = num(summ["estimate"].get("gap_end"))
     lvl = int(level * 100)
-    ahead = _ahead(h, gap_end)
-    finding = (f"{F} is level with or ahead of {L} on {metric_name(metric)} "
-               f"(gap on {end.date()}: {gap_end:+.1f} {rep.scale or 'points'})" if ahead else
+    ahead = _ahead(h, summ)
+    finding = (f"{F} is ahead of {L} on {metric_name(metric)}: "
+               + _ahead_text(summ, rep.scale, lvl) if ahead else
                f"{F} trails {L} on {metric_name(metric)} by {_m(h['estimate'])} months on "
                f"average ({lvl}% interval {_m(h['lower'])}–{_m(h['upper'])})")
     arrows = _arrows(rep.series)
@@ -384,6 +384,7 @@ def _metric_section(
         "lag_upper": num(h["upper"]), "lag_end": num(end_row["estimate"]),
         "lag_end_lower": num(end_row["lower"]), "lag_end_upper": num(end_row["upper"]),
         "gap_end": gap_end, "ahead": ahead, "scale": rep.scale,
+        "ahead_text": _ahead_text(summ, rep.scale, lvl) if ahead else "",
         "slope": num(lt.slope) if lt else None,
         "slope_lower": num(lt.lower) if lt else None,
         "slope_upper": num(lt.upper) if lt else None,
@@ -397,11 +398,26 @@ def _metric_section(
     return sec, row, extra
 
 
-def _ahead(headline: dict[str, Any], gap_end: float | None) -> bool:
-    """True when the follower is level with or ahead of the leader: no lag on average and
-    the leader's best score not above the follower's on the end date."""
+def _ahead(headline: dict[str, Any], summ: pd.DataFrame) -> bool:
+    """True when the follower leads: on average its best score was above the leader's
+    (negative mean vertical gap) and it trailed by less than a month on average."""
     est = num(headline.get("estimate"))
-    return est is not None and est < 0.05 and gap_end is not None and gap_end <= 0
+    gap = num(summ["estimate"].get("gap_mean"))
+    return est is not None and est < 1.0 and gap is not None and gap < 0
+
+
+def _ahead_text(summ: pd.DataFrame, scale: str | None, lvl: int) -> str:
+    """"its best score was 5.0 points higher on average (90% interval 3.5–8.0)"."""
+    from aigap.present.labels import scale_unit
+
+    k, unit = (100.0, "percentage points") if scale == "fraction" else (1.0,
+                                                                       scale_unit(scale))
+    row = summ.loc["gap_mean"]
+    est, lo, hi = (num(row[c]) for c in ("estimate", "lower", "upper"))
+    text = f"its best score was {_m(-(est or 0.0) * k)} {unit} higher on average"
+    if lo is not None and hi is not None:
+        text += f" ({lvl}% interval {_m(-hi * k)}–{_m(-lo * k)})"
+    return text
 
 
 def _m(v: Any) -> str:

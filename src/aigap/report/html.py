@@ -143,9 +143,10 @@ def headline_html(data: ReportData) -> str:
         end = pd.Timestamp(h["end"]).date()
         dated = f" (data as of {h['data_date']})" if h.get("data_date") else ""
         if h.get("ahead"):
-            lead = (f'{_e(data.follower)} is <b>level with or ahead of</b> {_e(data.leader)}: '
-                    f'no lag on average since {_e(start)}, and on {_e(end)} its best score '
-                    f'is {_fmt(-(h.get("gap_end") or 0.0))} points higher. ')
+            lead = (f'{_e(data.follower)} is <b>ahead of</b> {_e(data.leader)}: '
+                    f'{_e(h.get("ahead_text"))} since {_e(start)}; it trailed by '
+                    f'{_fmt(h["lag_mean"])} months on average '
+                    f'({lvl}% interval {_fmt(h["lag_lower"])}–{_fmt(h["lag_upper"])}). ')
         else:
             lead = (f'{_e(data.follower)} trails {_e(data.leader)} by '
                     f'<b>{_fmt(h["lag_mean"])} months</b> on average '

@@ -362,8 +362,15 @@ def _compute(st: Store, **kw: Any) -> dict[str, Any]:
 
 
 def _claims(st: Store, as_of: str | None = None) -> dict[str, Any]:
-    from aigap.analysis.common import parse_date
+    from datetime import date
+
     from aigap.claims import evaluate_claims, load_claims
+    from aigap.errors import QueryError
+
+    try:
+        when = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise QueryError(f"as_of: expected a date as YYYY-MM-DD, got {as_of!r}") from None
 
     try:
         claims = load_claims()
@@ -372,8 +379,7 @@ def _claims(st: Store, as_of: str | None = None) -> dict[str, Any]:
                 "claims": []}
     return {"available": True,
             "claims": [{**r.to_dict(), "row": r.row()}
-                       for r in evaluate_claims(claims, store=st,
-                                                as_of=parse_date(as_of, "as_of"))]}
+                       for r in evaluate_claims(claims, store=st, as_of=when)]}
 
 
 def _table(frame: Any, key: str) -> dict[str, Any]:

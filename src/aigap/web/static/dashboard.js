@@ -195,15 +195,24 @@ function lagSpec(lag, tr) {
            autosize: { type: "fit-x", contains: "padding" }, layer: layers };
 }
 
+// "ahead" when the follower leads: on average its best score was above the leader's and it
+// trailed by less than a month on average (the API's sentence would say "trails by 0.2").
 function lagSentence(lag) {
   const h = lag.headline || {};
-  const gap = summaryRow(lag, "gap_end").estimate;
+  const gap = summaryRow(lag, "gap_mean");
   const L = lag.inputs.leader_group, F = lag.inputs.follower_group;
   const label = (metricInfo[lag.inputs.metric] || {}).label || lag.inputs.metric;
-  if (h.estimate !== null && h.estimate < 0.05 && gap !== undefined && gap !== null && gap <= 0) {
-    return "On " + label + ", " + F + " is level with or ahead of " + L + ": no lag on average " +
-      "from " + lag.window.start + " to " + lag.window.end + ", and on the end date its best " +
-      "score is " + fmt(-gap) + " points higher.";
+  if (h.estimate !== null && h.estimate < 1 && gap.estimate !== undefined && gap.estimate !== null
+      && gap.estimate < 0) {
+    const k = scaleOf(lag) === "fraction" ? 100 : 1;
+    const unit = k === 100 ? "percentage points" : (gap.unit || "points");
+    const lvl = Math.round(100 * lag.inputs.level);
+    const iv = gap.lower !== null && gap.upper !== null
+      ? " (" + lvl + "% interval " + fmt(-gap.upper * k) + "–" + fmt(-gap.lower * k) + ")" : "";
+    return "On " + label + ", " + F + " is ahead of " + L + ": its best score was " +
+      fmt(-gap.estimate * k) + " " + unit + " higher on average" + iv + " from " +
+      lag.window.start + " to " + lag.window.end + "; it trailed by " + fmt(h.estimate) +
+      " months on average.";
   }
   return lag.sentence;
 }
