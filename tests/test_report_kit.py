@@ -225,3 +225,12 @@ def test_a_leading_follower_is_said_to_be_ahead() -> None:
     assert "percentage points" in _ahead_text(summ / 100, "fraction", 90)
     behind = summ.assign(estimate=[6.0, 4.0])
     assert not _ahead({"estimate": 6.0}, behind)
+
+
+def test_headline_sentences_lose_the_jargon() -> None:
+    from aigap.present.labels import plain
+
+    s = plain("On ECI, China trails USA by 6.2 months (90% interval 4.9–7.6) on average "
+              "(inclusive attribution, tau 1). Slope (90% HAC interval -2.9 to -0.6).")
+    assert "tau" not in s and "HAC" not in s
+    assert "tolerance 1" in s and "90% interval -2.9 to -0.6" in s

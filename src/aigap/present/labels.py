@@ -9,7 +9,13 @@ from __future__ import annotations
 import re
 
 __all__ = ["METRIC_NAMES", "SCALE_UNITS", "metric_family", "metric_label", "model_label",
-           "scale_unit"]
+           "plain", "scale_unit"]
+
+#: Jargon in result sentences -> the words a reader knows (docs/report.md's glossary has the
+#: technical terms).
+_PLAIN = ((re.compile(r"\btau (\d+(?:\.\d+)?)"), r"tolerance \1"),
+          (re.compile(r"\b(\d+% )HAC interval"), r"\1interval"),
+          (re.compile(r"matched-predecessor lag"), "lag behind the matching earlier model"))
 
 #: Reader-facing names of common metrics.
 METRIC_NAMES = {
@@ -103,6 +109,14 @@ def model_label(name: str) -> str:
         effort, text = f" ({m.group(1)})", text[: m.start()]
     text = _DATE_SUFFIX.sub("", text)
     return (text or str(name)) + effort
+
+
+def plain(sentence: str) -> str:
+    """A result sentence without statistical jargon ("tau 1" -> "tolerance 1", "90% HAC
+    interval" -> "90% interval"), for headlines; the methods section explains the terms."""
+    for pattern, words in _PLAIN:
+        sentence = pattern.sub(words, sentence)
+    return sentence
 
 
 def scale_unit(scale: str | None) -> str:

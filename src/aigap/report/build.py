@@ -29,6 +29,7 @@ from aigap.present.charts import (
     models_per_year_figure,
     share_figure,
 )
+from aigap.present.labels import plain
 from aigap.report.provenance import (
     Catalogue,
     cite_line,
@@ -365,7 +366,8 @@ def _metric_section(
         ctx.kit(lagfig, rep.selection, command("trend", **flags), seeded=False)
         ctx.date(sec, metric_name(metric), rep.selection)
     sec.figures += [frontier, lagfig]
-    sec.text += [rep.sentence(), tr.sentence() if tr else f"No trend test: {trend_error}.",
+    sec.text += [plain(rep.sentence()),
+                 plain(tr.sentence()) if tr else f"No trend test: {trend_error}.",
                  "The trend interval assumes the day-to-day noise of the lag is "
                  "short-lived; the lag moves in steps, so the interval can be too narrow "
                  "and a borderline verdict deserves care."]

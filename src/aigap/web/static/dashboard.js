@@ -71,6 +71,13 @@ async function getJSON(url) {
   return body;
 }
 
+// Result sentences without jargon (as aigap.present.labels.plain).
+function plain(s) {
+  return String(s || "").replace(/\btau (\d+(?:\.\d+)?)/g, "tolerance $1")
+    .replace(/\b(\d+% )HAC interval/g, "$1interval")
+    .replace(/matched-predecessor lag/g, "lag behind the matching earlier model");
+}
+
 function fmt(x, d = 1) { return x === null || x === undefined || !isFinite(x) ? "?" : Number(x).toFixed(d); }
 
 function daysBetween(a, b) { return (new Date(b + "T00:00:00Z") - new Date(a + "T00:00:00Z")) / 86400000; }
@@ -214,7 +221,7 @@ function lagSentence(lag) {
       lag.window.start + " to " + lag.window.end + "; it trailed by " + fmt(h.estimate) +
       " months on average.";
   }
-  return lag.sentence;
+  return plain(lag.sentence);
 }
 
 async function showLag(my) {
@@ -226,7 +233,7 @@ async function showLag(my) {
   const w = dateWarnings(lag.data, label);
   showWarnings(w.list);
   $("headline").textContent = lagSentence(lag);
-  $("trend").textContent = tr.error ? "No trend test: " + tr.error : tr.sentence;
+  $("trend").textContent = tr.error ? "No trend test: " + tr.error : plain(tr.sentence);
   $("frontier-source").textContent = sourceLine(lag.data, w.newest);
   await Promise.all([embed("frontier", frontierSpec(lag)), embed("lagchart", lagSpec(lag, tr.error ? null : tr))]);
   return label + ", " + lag.inputs.follower_group + " vs " + lag.inputs.leader_group +
