@@ -234,3 +234,18 @@ def test_headline_sentences_lose_the_jargon() -> None:
               "(inclusive attribution, tau 1). Slope (90% HAC interval -2.9 to -0.6).")
     assert "tau" not in s and "HAC" not in s
     assert "tolerance 1" in s and "90% interval -2.9 to -0.6" in s
+
+
+def test_claim_evidence_chart_draws_the_claimed_range() -> None:
+    from aigap.present.charts import evidence_figure
+
+    f = pd.DataFrame({"when": ["at the claim's date", "now", "now"],
+                      "metric": ["eci", "eci", "gap"], "estimate": [7.0, 3.0, 3.0],
+                      "lower": [5.0, 1.0, 2.0], "upper": [9.0, 5.0, 4.0],
+                      "unit": ["months", "months", "points"], "verdict": ["a", "b", "c"]})
+    fig = evidence_figure(f, key="k", finding="x", source="s", claimed=(24.0, 48.0))
+    spec = fig.spec()
+    assert spec["width"] == "container"
+    assert "'rect'" in str(spec) and "24.0" in str(spec) and "48.0" in str(spec)
+    assert "claimed range" in fig.subtitle and "other units" in fig.subtitle
+    assert "'rect'" not in str(evidence_figure(f, key="k", finding="x", source="s").spec())

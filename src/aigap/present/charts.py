@@ -430,7 +430,8 @@ def models_per_year_figure(
     return Figure("models-per-year", finding, chart, source, frame)
 
 
-def evidence_figure(frame: pd.DataFrame, *, key: str, finding: str, source: str) -> Figure:
+def evidence_figure(frame: pd.DataFrame, *, key: str, finding: str, source: str,
+                    claimed: tuple[float | None, float | None] | None = None) -> Figure:
     """One claim's evidence: each test's estimate and interval, at the claim's date and now.
 
     One axis in one unit (the unit most tests use; tests in other units stay in the table),
@@ -439,6 +440,8 @@ def evidence_figure(frame: pd.DataFrame, *, key: str, finding: str, source: str)
 
     Args:
         frame: when, metric, estimate, lower, upper, unit, verdict.
+        claimed: the claimed range (low, high; either may be open) in the chart's unit,
+            drawn as a shaded band.
     """
     f = frame.copy()
     unit = str(f["unit"].mode().iloc[0]) if f["unit"].notna().any() else ""
@@ -461,6 +464,14 @@ def evidence_figure(frame: pd.DataFrame, *, key: str, finding: str, source: str)
         tooltip=["metric:N", "when:N", alt.Tooltip("estimate:Q", format=".2f"),
                  alt.Tooltip("lower:Q", format=".2f"), alt.Tooltip("upper:Q", format=".2f"),
                  "verdict:N"])
-    chart = alt.layer(bars, pts).properties(
+    layers: list[Any] = []
+    if claimed is not None and (claimed[0] is not None or claimed[1] is not None):
+        lo = claimed[0] if claimed[0] is not None else min(0.0, float(shown["lower"].min()))
+        hi = claimed[1] if claimed[1] is not None else float(shown["upper"].max())
+        band = pd.DataFrame({"low": [lo], "high": [hi]})
+        layers.append(alt.Chart(band).mark_rect(color="#E69F00", opacity=0.18).encode(
+            x="low:Q", x2="high:Q"))
+        sub += "; shaded: the claimed range"
+    chart = alt.layer(*layers, bars, pts).properties(
         width=WIDTH, height=alt.Step(16), title=_title(finding, sub))
     return Figure(key, finding, chart, source, frame)

@@ -700,6 +700,16 @@ def _claim_selection(result: Any) -> Any:
     return SimpleNamespace(vintages=vintages, data_dates=dates, warnings=[])
 
 
+def _claimed(result: Any, plot: pd.DataFrame) -> tuple[float | None, float | None] | None:
+    """The claimed range of the claim's first test in the unit the evidence chart draws."""
+    unit = str(plot["unit"].mode().iloc[0]) if plot["unit"].notna().any() else ""
+    for t in getattr(getattr(result, "at_claim", None), "tests", []) or []:
+        test = getattr(t, "test", None)
+        if test is not None and str(getattr(test, "unit", "")) == unit:
+            return (getattr(test, "low", None), getattr(test, "high", None))
+    return None
+
+
 def _claim_figure(result: Any, ev: pd.DataFrame, row: dict[str, Any]) -> Figure | None:
     """The claim's chart: from ``aigap.present.claim_charts`` when that module exists (it
     draws the claimed value too), else each test's estimate and interval."""
@@ -721,7 +731,7 @@ def _claim_figure(result: Any, ev: pd.DataFrame, row: dict[str, Any]) -> Figure 
     if not len(plot):
         return None
     return evidence_figure(
-        plot, key=f"claim-{row['id']}",
+        plot, key=f"claim-{row['id']}", claimed=_claimed(result, plot),
         finding=f"Claim {row['id']}: then {row['verdict_at_claim']}, now "
                 f"{row['verdict_as_of']}",
         source="Source: aigap store (see Data sources). Analysis: aigap.")
