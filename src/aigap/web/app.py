@@ -22,7 +22,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -68,7 +68,11 @@ class StoreAccess:
     def __init__(self, path: Path | None, store: Store | None = None) -> None:
         self.path = path
         self.store = store
-        self.lock = threading.Lock()  # queries run one at a time
+        # A shared open store is one DuckDB connection: its queries run one at a time. With
+        # a path, each computation has its own read-only connection, so a long question
+        # (the claims) does not hold up short ones; only the answer cache is guarded.
+        self.lock: Any = threading.Lock() if store is not None else nullcontext()
+        self.answers_lock = threading.Lock()
         self.answers: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
         self.memo: dict[tuple[Any, ...], Any] = {}  # the Store's memo of derived frames
         self.signature: tuple[int, int] | None = self._stat()
@@ -90,7 +94,7 @@ class StoreAccess:
         """Forget every cached answer when the store file has changed since it was read."""
         sig = self._stat()
         if sig != self.signature:
-            with self.lock:
+            with self.answers_lock:
                 self.answers.clear()
                 self.memo.clear()
                 self.signature = sig
@@ -110,15 +114,19 @@ class StoreAccess:
         """The JSON body of one question, from the cache or computed (failures not cached)."""
         self.check()
         key = (kind, params)
-        hit = self.answers.get(key)
-        if hit is not None:
-            self.answers.move_to_end(key)
-            return hit
+        with self.answers_lock:
+            hit = self.answers.get(key)
+            if hit is not None:
+                self.answers.move_to_end(key)
+                return hit
+        signature = self.signature
         with self.lock, self.opened() as st:
             body = _json(HANDLERS[kind](st, **dict(params)))
-            self.answers[key] = body
-            while len(self.answers) > CACHE_SIZE:
-                self.answers.popitem(last=False)
+        with self.answers_lock:
+            if signature == self.signature:  # not computed from data replaced meanwhile
+                self.answers[key] = body
+                while len(self.answers) > CACHE_SIZE:
+                    self.answers.popitem(last=False)
         return body
 
 
