@@ -213,7 +213,8 @@ def frontier_figure(
     last["name"] = ""
     steps = _iso(pd.concat([steps, last], ignore_index=True), "date")
     recs = _iso(records, "date")
-    x = alt.X("date:T", title="Release date", axis=alt.Axis(format="%Y", tickCount="year"))
+    x = alt.X("date:T", title="Release date",
+              axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True))
     y = alt.Y("value:Q", title=f"{metric_name(metric)} ({UNIT_NAMES.get(unit, unit)})",
               scale=alt.Scale(zero=False))
     base = alt.Chart(pts).mark_circle(size=28, opacity=0.35).encode(
@@ -367,7 +368,7 @@ def compute_figure(
                             values=[10.0 ** k for k in range(18, 30)]))
     dots = alt.Chart(pts).mark_circle(size=36, opacity=0.7).encode(
         x=alt.X("release_date:T", title="Release date",
-              axis=alt.Axis(format="%Y", tickCount="year")), y=y,
+              axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True)), y=y,
         color=alt.Color("group:N", scale=colour, title=None),
         tooltip=[alt.Tooltip("name:N", title="model"), "group:N", alt.Tooltip("release_date:T"),
                  alt.Tooltip("training_compute_flop:Q", format=".2e")])
@@ -403,7 +404,8 @@ def share_figure(
         countries = [c for c in order if c in countries] + [
             c for c in countries if c not in order]
     chart = alt.Chart(f).mark_line(point=True, strokeWidth=2).encode(
-        x=alt.X(f"{x}:T", title=x_title, axis=alt.Axis(format="%Y", tickCount="year")),
+        x=alt.X(f"{x}:T", title=x_title,
+                axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%")),
         color=alt.Color("country:N", title=None,
                         scale=alt.Scale(domain=countries,

@@ -513,11 +513,11 @@ def _top500_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
     sel = frame.attrs.get("selection")
     if ctx is not None and sel is not None:
         ctx.kit(fig, sel, command("top500", as_of=ctx.flags()["as_of"]), seeded=False)
-        ctx.date(sec, "TOP500", sel)
-        # The newest list itself, not only the import date, must be recent.
-        stale = _stale_list(when, ctx)
-        if stale and stale not in sec.warnings:
-            sec.warnings.insert(0, stale)
+        ctx.date(sec, "TOP500 list", sel)
+        if not any(w.startswith("Old data") for w in sec.warnings):
+            # The newest list itself, not only the data date, must be recent.
+            stale = _stale_list(when, ctx)
+            sec.warnings[:0] = [stale] if stale else []
     sec.figures.append(fig)
     if frame.attrs.get("note"):
         sec.text.append("Counts recorded from reports of the lists (bundled starter data), "
