@@ -214,7 +214,7 @@ def frontier_figure(
     steps = _iso(pd.concat([steps, last], ignore_index=True), "date")
     recs = _iso(records, "date")
     x = alt.X("date:T", title="Release date",
-              axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True))
+              axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True, labelSeparation=8))
     y = alt.Y("value:Q", title=f"{metric_name(metric)} ({UNIT_NAMES.get(unit, unit)})",
               scale=alt.Scale(zero=False))
     base = alt.Chart(pts).mark_circle(size=28, opacity=0.35).encode(
@@ -286,7 +286,8 @@ def lag_figure(
     """
     s = _iso(series[["date", "lag_months"]], "date")
     lvl = int(level * 100)
-    x = alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelOverlap=True))
+    x = alt.X("date:T", title="Date",
+              axis=alt.Axis(format="%b %Y", labelOverlap=True, labelSeparation=8))
     line = alt.Chart(s).mark_line(color=FOLLOWER_COLOUR, strokeWidth=1.5).encode(
         x=x, y=alt.Y("lag_months:Q", title=f"{follower} behind {leader} (months)"),
         tooltip=[alt.Tooltip("date:T"), alt.Tooltip("lag_months:Q", format=".1f",
@@ -368,7 +369,8 @@ def compute_figure(
                             values=[10.0 ** k for k in range(18, 30)]))
     dots = alt.Chart(pts).mark_circle(size=36, opacity=0.7).encode(
         x=alt.X("release_date:T", title="Release date",
-              axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True)), y=y,
+              axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True,
+                            labelSeparation=8)), y=y,
         color=alt.Color("group:N", scale=colour, title=None),
         tooltip=[alt.Tooltip("name:N", title="model"), "group:N", alt.Tooltip("release_date:T"),
                  alt.Tooltip("training_compute_flop:Q", format=".2e")])
@@ -405,7 +407,7 @@ def share_figure(
             c for c in countries if c not in order]
     chart = alt.Chart(f).mark_line(point=True, strokeWidth=2).encode(
         x=alt.X(f"{x}:T", title=x_title,
-                axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True)),
+                axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True, labelSeparation=8)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%")),
         color=alt.Color("country:N", title=None,
                         scale=alt.Scale(domain=countries,

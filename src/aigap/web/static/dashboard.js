@@ -148,7 +148,7 @@ function frontierSpec(lag) {
     layer: [
       { data: { values: pts }, mark: { type: "circle", opacity: 0.35, size: 28 },
         encoding: { x: { field: "date", type: "temporal", title: "Release date",
-                         axis: { format: "%Y", tickCount: "year", labelOverlap: true } },
+                         axis: { format: "%Y", tickCount: "year", labelOverlap: true, labelSeparation: 8 } },
           y: { field: "value", type: "quantitative", scale: { zero: false },
                title: label + " (" + unit + ")" },
           color: { field: "group", type: "nominal", scale: colour, title: null,
@@ -172,7 +172,7 @@ function summaryRow(lag, stat) { return (lag.summary || []).find((r) => r.statis
 function lagSpec(lag, tr) {
   const ytitle = lag.inputs.follower_group + " behind " + lag.inputs.leader_group + " (months)";
   const x = { field: "date", type: "temporal", title: "Date",
-              axis: { format: "%b %Y", labelOverlap: true } };
+              axis: { format: "%b %Y", labelOverlap: true, labelSeparation: 8 } };
   const layers = [{
     data: { values: lag.series }, mark: { type: "line", color: FOLL },
     encoding: { x: x, y: { field: "lag_months", type: "quantitative", title: ytitle },
