@@ -207,6 +207,15 @@ def group(name: str) -> Any:
     return resolve_group(name)
 
 
+def groups() -> pd.DataFrame:
+    """The configured groups (China, EU27, US+allies, ROW, open, closed...): name, kind,
+    label, n_countries, members, aliases. Any ISO3 code or country name works as a group too.
+    """
+    from aigap.attribution.groups import groups_table
+
+    return groups_table()
+
+
 def attribution_rule(name: str) -> str:
     """The attribution rule's canonical name (inclusive, exclusive, hq, fractional).
 
