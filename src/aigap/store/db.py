@@ -228,6 +228,8 @@ class Store:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        finally:
+            self.cache.clear()  # nothing memoised during the write outlives it
         return outcomes
 
     def _backfill(self, vintage_id: int, frames: Mapping[str, pd.DataFrame]) -> None:
@@ -302,8 +304,20 @@ class Store:
         """The vintage to use per dataset: the current one, or the newest on or before ``as_of``.
 
         When no vintage of a dataset is that old, the oldest is used and a
-        :class:`VintageFallbackWarning` is issued.
+        :class:`VintageFallbackWarning` is issued. Answers are memoised until the next write.
         """
+        key = ("vintage_ids", as_of, None if sources is None else tuple(sources),
+               None if datasets is None else tuple(sorted(datasets)))
+        if key not in self.cache:
+            self.cache[key] = self._vintage_ids(as_of, key[2], key[3])
+        chosen, notes = self.cache[key]
+        for note in notes:
+            warnings.warn(note, VintageFallbackWarning, stacklevel=2)
+        return dict(chosen)
+
+    def _vintage_ids(self, as_of: date | None, sources: tuple[str, ...] | None,
+                     datasets: tuple[str, ...] | None) -> tuple[dict[str, int], list[str]]:
+        """:meth:`vintage_ids` from the database, with its fallback warnings as text."""
         where, params = ["true"], []
         if sources is not None:
             where.append("list_contains(?, source)")
@@ -316,7 +330,7 @@ class Store:
             rows = self.con.execute(
                 f"SELECT dataset, vintage_id FROM vintage WHERE is_current AND {cond}",  # noqa: S608
                 params).fetchall()
-            return {str(d): int(v) for d, v in sorted(rows)}
+            return {str(d): int(v) for d, v in sorted(rows)}, []
         # Newest vintage dated on or before as_of; else the oldest (a fallback, with a warning).
         rows = self.con.execute(
             f"""
@@ -338,16 +352,13 @@ class Store:
             """,  # noqa: S608
             [*params, as_of]).fetchall()
         chosen: dict[str, int] = {}
+        notes: list[str] = []
         for dataset, vid, fallback, stamp in rows:
             chosen[str(dataset)] = int(vid)
             if fallback:
-                warnings.warn(
-                    f"no vintage of {dataset} is as old as {as_of.isoformat()}; using the "
-                    f"oldest stored (data as of {stamp or 'unknown'})",
-                    VintageFallbackWarning,
-                    stacklevel=2,
-                )
-        return chosen
+                notes.append(f"no vintage of {dataset} is as old as {as_of.isoformat()}; "
+                             f"using the oldest stored (data as of {stamp or 'unknown'})")
+        return chosen, notes
 
     def read(
         self,
@@ -388,22 +399,34 @@ class Store:
         row = self.con.execute("SELECT count(*) FROM vintage").fetchone()
         return not (row and row[0])
 
+    def _vintage_facts(self) -> dict[int, tuple[str, str, date | None]]:
+        """vintage id -> (dataset, source, data_as_of), memoised until the next write."""
+        if ("vintage_facts",) not in self.cache:
+            rows = self.con.execute(
+                "SELECT vintage_id, dataset, source, data_as_of FROM vintage").fetchall()
+            self.cache[("vintage_facts",)] = {int(v): (str(d), str(s), a) for v, d, s, a in rows}
+        facts: dict[int, tuple[str, str, date | None]] = self.cache[("vintage_facts",)]
+        return facts
+
     def sources_of(self, vintage_ids: Iterable[int]) -> dict[str, str]:
         """Dataset -> source of the given vintages."""
-        rows = self.con.execute(
-            "SELECT dataset, source FROM vintage WHERE list_contains(?, vintage_id)",
-            [[int(v) for v in vintage_ids]]).fetchall()
-        return {str(d): str(s) for d, s in rows}
+        facts = self._vintage_facts()
+        return {facts[v][0]: facts[v][1] for v in map(int, vintage_ids) if v in facts}
 
     def data_dates(self, vintage_ids: Iterable[int]) -> dict[str, date | None]:
         """Dataset -> ``data_as_of`` of the given vintages."""
-        rows = self.con.execute(
-            "SELECT dataset, data_as_of FROM vintage WHERE list_contains(?, vintage_id)",
-            [[int(v) for v in vintage_ids]]).fetchall()
-        return {str(d): a for d, a in rows}
+        facts = self._vintage_facts()
+        return {facts[v][0]: facts[v][2] for v in map(int, vintage_ids) if v in facts}
 
     def metric_datasets(self, metric: str) -> set[str]:
-        """Datasets (any vintage) holding scores on ``metric``."""
+        """Datasets (any vintage) holding scores on ``metric`` (memoised until a write)."""
+        key = ("metric_datasets", metric)
+        if key not in self.cache:
+            self.cache[key] = self._metric_datasets(metric)
+        found: set[str] = self.cache[key]
+        return set(found)
+
+    def _metric_datasets(self, metric: str) -> set[str]:
         return {str(r[0]) for r in self.con.execute(
             "SELECT DISTINCT v.dataset FROM score s JOIN vintage v USING (vintage_id) "
             "WHERE s.metric = ?", [metric]).fetchall()}
