@@ -73,7 +73,11 @@ def store_parsed(store: Store, parsed: list[ParsedDataset],
 
 
 def import_path(store: Store, source_name: str, path: Path | str) -> ImportReport:
-    """Import one file (or a folder of files) for a named source: ``aigap import``."""
+    """Import one file (or a folder of files) for a named source: ``aigap import``.
+
+    A file that yields no rows at all (empty, header-only, every row skipped) is refused:
+    importing it could only hide the data already stored.
+    """
     source = get_source(source_name)
     path = Path(path)
     if not path.exists():
@@ -84,6 +88,9 @@ def import_path(store: Store, source_name: str, path: Path | str) -> ImportRepor
         parsed.extend(source.parse(SourceFile.from_path(f)))
     if not parsed:
         raise SourceError(f"{path}: no {source_name} data found")
+    if not any(p.n_rows for p in parsed):
+        raise SourceError(f"{path}: no data rows (an empty or header-only file); nothing "
+                          "imported, the stored data stays current")
     return ImportReport(store_parsed(store, parsed, {source.name: source}))
 
 

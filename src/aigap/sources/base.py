@@ -120,6 +120,10 @@ class Source:
         header: columns that must all appear in a CSV's header for the source to claim it
             (lets two sources share a pattern such as ``*.csv``).
         parse: the parser.
+        dated_by_file: the ``data_as_of`` of its datasets is the publisher's date of the file
+            (a TOP500 edition, a leaderboard snapshot day named in the file), so a vintage
+            with a newer such date is current even when imported earlier. For every other
+            source the last imported vintage is current (a row's value never decides).
     """
 
     name: str
@@ -132,6 +136,7 @@ class Source:
     patterns: tuple[str, ...]
     parse: Parser
     header: tuple[str, ...] = ()
+    dated_by_file: bool = False
 
     def claims(self, file_name: str, head: bytes = b"") -> bool:
         """Whether a mirror file with this name (and first bytes) belongs to this source."""

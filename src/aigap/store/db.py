@@ -2,8 +2,16 @@
 
 One import call is one transaction: either every dataset in it lands (with its vintage row)
 or the store is left exactly as it was. Re-importing a file whose bytes (sha256) are already
-stored for that dataset is a no-op. The *current* vintage of a dataset is the one with the
-newest ``data_as_of`` (ties: the latest imported); older vintages stay queryable by id.
+stored for that dataset is a no-op. The *current* vintage of a dataset is chosen without
+trusting any row's value: a vintage with rows beats an empty one; then, for sources whose
+files carry the publisher's date (``Source.dated_by_file``: a TOP500 edition, a snapshot day),
+the newest such date; then the latest imported. ``data_as_of`` is never later than the import
+day (a row dated 2999 cannot make a vintage "newest" forever). Older vintages stay queryable
+by id.
+
+Any number of processes may open the store read-only at once; a writer needs it alone. When
+another process holds the file, opening waits up to ``AIGAP_LOCK_WAIT`` seconds (default 5)
+and then fails with one line naming that process and what to do.
 """
 
 from __future__ import annotations
@@ -85,10 +93,7 @@ class Store:
                 f"{self.path}: no aigap store here yet; run `aigap update` (or "
                 "`aigap update --from DIR`) first"
             )
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise AigapError(f"{self.path}: cannot open the store: {exc}") from exc
+        self.con = _connect(self.path, read_only=read_only)
         self.read_only = read_only
         #: Memo of derived frames (see aigap.store.frames.cached); cleared whenever data is written.
         self.cache: dict[tuple[Any, ...], Any] = {}
@@ -161,6 +166,7 @@ class Store:
 
         now = datetime.now(UTC).replace(tzinfo=None)
         retrieved = (retrieved_at or now).replace(tzinfo=None)
+        today = now.date()
         from aigap.store.derive import with_derived
 
         parsed = with_derived(parsed)
@@ -191,17 +197,18 @@ class Store:
                 vid_row = self.con.execute("SELECT nextval('vintage_seq')").fetchone()
                 assert vid_row is not None
                 vid = int(vid_row[0])
+                as_of = _clamp(p.data_as_of, today)
                 vintage_rows.append(
                     [vid, p.source, p.dataset, p.file.name, p.file.url,
                      (licences or {}).get(p.source, licence), p.file.sha256,
-                     retrieved, now, p.data_as_of, p.n_rows, p.n_skipped,
+                     retrieved, now, as_of, p.n_rows, p.n_skipped,
                      json.dumps(dict(p.skipped), sort_keys=True)])
                 for table, frame in p.frames.items():
                     if len(frame):
                         batches.setdefault(table, []).append(frame.assign(vintage_id=vid))
                 touched.add(p.dataset)
                 outcomes.append(DatasetOutcome(p.source, p.dataset, p.file.name, "imported",
-                                               vid, p.n_rows, dict(p.skipped), p.data_as_of))
+                                               vid, p.n_rows, dict(p.skipped), as_of))
             if vintage_rows:
                 self.con.executemany(
                     "INSERT INTO vintage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
@@ -232,21 +239,28 @@ class Store:
             self.con.unregister("_incoming")
 
     def _refresh_current(self, datasets: set[str]) -> None:
-        """Mark, for each dataset, the vintage with the newest data_as_of as current."""
+        """Mark, for each dataset, its current vintage: one with rows before an empty one;
+        then the newest publisher's date (sources whose files carry it), never later than
+        the import day; then the latest imported."""
         if not datasets:
             return
+        from aigap.sources.base import all_sources
+
+        dated = sorted(s.name for s in all_sources() if s.dated_by_file)
         self.con.execute(
             """
             UPDATE vintage SET is_current = (vintage.vintage_id = best.vintage_id)
             FROM (
                 SELECT dataset, arg_max(vintage_id, struct_pack(
-                    d := coalesce(data_as_of, DATE '0001-01-01'), i := imported_at,
-                    v := vintage_id)) AS vintage_id
+                    r := n_rows > 0,
+                    d := CASE WHEN list_contains(?, source)
+                              THEN least(data_as_of, imported_at::DATE) END,
+                    i := imported_at, v := vintage_id)) AS vintage_id
                 FROM vintage WHERE list_contains(?, dataset) GROUP BY dataset
             ) best
             WHERE vintage.dataset = best.dataset
             """,
-            [sorted(datasets)],
+            [dated, sorted(datasets)],
         )
 
     # -- reading ---------------------------------------------------------------------------
@@ -425,6 +439,74 @@ class Store:
             FROM vintage GROUP BY source, dataset ORDER BY source, dataset
             """
         ).df()
+
+
+def _clamp(day: date | None, today: date) -> date | None:
+    """A vintage's data date, never later than the import day."""
+    return None if day is None else min(day, today)
+
+
+#: Seconds to wait for another process to release the store before giving up.
+LOCK_WAIT_ENV = "AIGAP_LOCK_WAIT"
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, waiting briefly while another process holds a conflicting lock,
+    then failing with one line naming that process and what to do."""
+    import os
+    import time
+
+    import duckdb
+
+    try:
+        wait = max(0.0, float(os.environ.get(LOCK_WAIT_ENV, "5")))
+    except ValueError:
+        wait = 5.0
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            text = str(exc)
+            if "lock" not in text.lower():
+                raise AigapError(f"{path}: cannot open the store: {text.splitlines()[0]}"
+                                 ) from exc
+            if time.monotonic() >= deadline:
+                raise AigapError(lock_message(path, text, read_only=read_only)) from exc
+            time.sleep(0.2)
+
+
+def lock_message(path: Path, error: str, *, read_only: bool) -> str:
+    """One line: which process holds the store and what to do (from DuckDB's lock error)."""
+    import re
+
+    found = re.search(r"PID (\d+)", error)
+    pid = int(found.group(1)) if found else None
+    who = f"process {pid}" if pid else "another process"
+    command = _command_of(pid) if pid else None
+    if command:
+        who += f" (`{command}`)"
+    if read_only:
+        todo = "an update or import is writing to it; run this again when it has finished"
+    else:
+        todo = ("wait for it to finish (or stop it, e.g. Ctrl+C in the terminal running "
+                "`aigap serve`), then run this again")
+    return f"{path}: the store is in use by {who}; {todo}"
+
+
+def _command_of(pid: int) -> str | None:
+    """The command line of a process (Linux /proc), shortened to ``aigap ...`` when it is one."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    args = [a.decode(errors="replace") for a in raw.split(b"\0") if a]
+    for i, arg in enumerate(args):
+        if arg.endswith("aigap") or arg == "aigap" or (arg == "-m" and args[i + 1:i + 2] == [
+                "aigap"]):
+            rest = args[i + 2:] if arg == "-m" else args[i + 1:]
+            return " ".join(["aigap", *rest])[:120]
+    return " ".join(args)[:120] or None
 
 
 def open_store(home: Path | str | None = None, *, read_only: bool = False) -> Store:
