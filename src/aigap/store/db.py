@@ -83,7 +83,6 @@ class Store:
     """
 
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
-        import duckdb
 
         self.path = Path(path)
         if not read_only:
