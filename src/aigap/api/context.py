@@ -35,9 +35,11 @@ def analysis_store(home: str | Path | None = None, store: Store | None = None
 
 
 def _needs_bundled(path: Path) -> bool:
-    """True when the store holds no data yet."""
+    """True when the store holds no data yet (or has not been migrated to this aigap)."""
+    from aigap.schema import SCHEMA_VERSION
+
     with Store(path, read_only=True) as ro:
-        return ro.is_empty()
+        return ro.schema_version() < SCHEMA_VERSION or ro.is_empty()
 
 
 def ensure_starter(store: Store) -> bool:

@@ -167,10 +167,43 @@ def _parse_all(tasks: list[tuple[str, Path]], *, workers: int | None
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         for task, result in zip(tasks, pool.map(_parse_task, tasks, chunksize=4),
                                 strict=True):
             yield task[1].name, result
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initialiser: end this parse worker as soon as its parent (``aigap update``)
+    dies, even by SIGKILL, so no orphan keeps parsing (and holding memory).
+
+    On Linux the kernel sends SIGKILL on the parent's death (``PR_SET_PDEATHSIG``);
+    everywhere, a daemon thread also checks twice a second that the parent is still there.
+    """
+    import os
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=watch, name="aigap-parent-watch", daemon=True).start()
 
 
 MIRROR_URL_ENV = "AIGAP_MIRROR_URL"

@@ -87,12 +87,11 @@ def serve_cmd(
     """
     import uvicorn
 
-    from aigap.api import open_store
-    from aigap.api.context import ensure_starter
+    from aigap.api.context import analysis_store
     from aigap.web.app import create_app
 
-    with open_store(state.home) as st:  # create the store (with starter data) if needed
-        ensure_starter(st)
+    with analysis_store(state.home):  # writes only to give an empty store the bundled data
+        pass
     application = create_app(state.home)
     typer.echo(f"aigap dashboard on http://{host}:{port}/ (API under /api/)", err=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")
