@@ -124,16 +124,39 @@ def test_writer_waits_for_a_brief_reader(data_home: Path) -> None:
     assert res.returncode == 0, res.stderr
 
 
+def table_mirror(tmp_path: Path) -> Path:
+    """A mirror of 84 LMArena table days (more than PARALLEL_MIN_FILES: the pool is used)."""
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    table = (FIXTURES / "lmarena" / "leaderboard_table_20240301.csv").read_bytes()
+    for day in range(1, 29):
+        for month in (1, 2, 3):
+            (mirror / f"leaderboard_table_2023{month:02d}{day:02d}.csv").write_bytes(table)
+    return mirror
+
+
+def test_readers_work_while_an_update_parses(data_home: Path, tmp_path: Path) -> None:
+    """`aigap update` takes the write lock only to write: while it parses, readers run."""
+    mirror = table_mirror(tmp_path)
+    update = subprocess.Popen([sys.executable, "-m", "aigap", "update", "--from", str(mirror),
+                               "--format", "json"], env=env_for(data_home),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not children(update.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert update.poll() is None, "update ended before its parse workers were seen"
+    res = aigap(data_home, "sources", AIGAP_LOCK_WAIT="0")
+    parsing = bool(children(update.pid))
+    assert update.wait(timeout=120) == 0, update.stderr.read() if update.stderr else ""
+    assert res.returncode == 0, res.stderr
+    assert parsing, "the update finished parsing before the reader ran; test too weak"
+
+
 def test_parse_workers_die_with_a_killed_update(tmp_path: Path) -> None:
     """SIGKILL of `aigap update --from` while its 2-process pool parses: no worker remains."""
     if (os.cpu_count() or 1) < 2:
         pytest.skip("the parse pool is used only with 2 or more cores")
-    mirror = tmp_path / "mirror"
-    mirror.mkdir()
-    table = (FIXTURES / "lmarena" / "leaderboard_table_20240301.csv").read_bytes()
-    for day in range(1, 29):  # more files than PARALLEL_MIN_FILES, so the pool is used
-        for month in (1, 2, 3):
-            (mirror / f"leaderboard_table_2023{month:02d}{day:02d}.csv").write_bytes(table)
+    mirror = table_mirror(tmp_path)
     home = tmp_path / "home"
     parent = subprocess.Popen([sys.executable, "-m", "aigap", "update", "--from", str(mirror),
                                "--format", "json"], env=env_for(home),

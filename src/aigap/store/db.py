@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -82,8 +83,8 @@ class Store:
         read_only: open without write access (e.g. for the web server).
     """
 
-    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
-
+    def __init__(self, path: Path | str, *, read_only: bool = False,
+                 brief: bool = False) -> None:
         self.path = Path(path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,8 +97,13 @@ class Store:
         self.read_only = read_only
         #: Memo of derived frames (see aigap.store.frames.cached); cleared whenever data is written.
         self.cache: dict[tuple[Any, ...], Any] = {}
+        #: Hold the write lock only while writing (see :meth:`writing`).
+        self.brief = brief and not read_only
         if not read_only:
             self.migrate()
+        if self.brief:
+            self.con.close()
+            self.con = _connect(self.path, read_only=True)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -143,6 +149,23 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the write connection for the block. A ``brief`` store reads through a
+        read-only connection and takes the file's write lock only here, so parsing a large
+        mirror never keeps readers (``aigap lag``, the dashboard) out; every write must
+        happen inside this block."""
+        if not self.brief:
+            yield
+            return
+        self.con.close()
+        self.con = _connect(self.path, read_only=False)
+        try:
+            yield
+        finally:
+            self.con.close()
+            self.con = _connect(self.path, read_only=True)
+
     def import_datasets(
         self,
         parsed: Sequence[ParsedDataset],
@@ -161,17 +184,26 @@ class Store:
         """
         if self.read_only:
             raise AigapError(f"{self.path}: store opened read-only")
-        import pandas as pd
 
         now = datetime.now(UTC).replace(tzinfo=None)
         retrieved = (retrieved_at or now).replace(tzinfo=None)
-        today = now.date()
         from aigap.store.derive import with_derived
 
         parsed = with_derived(parsed)
         for p in parsed:
             p.conform()
         self.cache.clear()
+        with self.writing():
+            return self._write(parsed, licence=licence, licences=licences, now=now,
+                               retrieved=retrieved)
+
+    def _write(self, parsed: Sequence[ParsedDataset], *, licence: str | None,
+               licences: Mapping[str, str | None] | None, now: datetime,
+               retrieved: datetime) -> list[DatasetOutcome]:
+        """The import transaction (see :meth:`import_datasets`)."""
+        import pandas as pd
+
+        today = now.date()
         outcomes: list[DatasetOutcome] = []
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -509,7 +541,8 @@ def _command_of(pid: int) -> str | None:
 
 
 def open_store(home: Path | str | None = None, *, read_only: bool = False) -> Store:
-    """Open the store of the given (or configured) data directory."""
+    """Open the store of the given (or configured) data directory. A writable store from
+    here is ``brief``: it takes the write lock only while an import writes."""
     from aigap.config import get_settings
 
-    return Store(get_settings(home).store_path, read_only=read_only)
+    return Store(get_settings(home).store_path, read_only=read_only, brief=True)
