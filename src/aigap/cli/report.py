@@ -39,10 +39,13 @@ def report_cmd(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from aigap.api.context import check_seed, parse_as_of
     from aigap.present.vega import vega_bundle
     from aigap.report.build import build_report
     from aigap.report.html import export_charts, write_report
 
+    parse_as_of(as_of, "--as-of")  # refused before any work (sections would only note it)
+    check_seed(seed, "--seed")
     # Building the inline Vega bundle takes ~2 s in vl-convert (native code); start it now so
     # it overlaps with the analyses.
     prefetch = ThreadPoolExecutor(max_workers=1)
