@@ -85,7 +85,7 @@ def import_path(store: Store, source_name: str, path: Path | str) -> ImportRepor
     files = [path] if path.is_file() else _mirror_files(path)
     parsed: list[ParsedDataset] = []
     for f in files:
-        parsed.extend(source.parse(SourceFile.from_path(f)))
+        parsed.extend(_parse_released(source, SourceFile.from_path(f)))
     if not parsed:
         raise SourceError(f"{path}: no {source_name} data found")
     if not any(p.n_rows for p in parsed):
@@ -147,7 +147,18 @@ def update_from_dir(
 def _parse_task(task: tuple[str, Path]) -> list[ParsedDataset]:
     """Parse one mirror file (runs in a worker process for large mirrors)."""
     name, path = task
-    return [d.conform() for d in get_source(name).parse(SourceFile.from_path(path))]
+    return [d.conform() for d in _parse_released(get_source(name), SourceFile.from_path(path))]
+
+
+def _parse_released(source: Source, file: SourceFile) -> list[ParsedDataset]:
+    """Parse a file, then let go of its bytes (the datasets keep its name, URL and sha256),
+    so they are not held while the rows are written nor sent back from a worker."""
+    parsed = source.parse(file)
+    light = file.released()
+    for d in parsed:
+        if d.file is file:
+            d.file = light
+    return parsed
 
 
 def _parse_all(tasks: list[tuple[str, Path]], *, workers: int | None
@@ -253,7 +264,7 @@ def update_live(
                     res = dl.fetch(target, progress=callback)
                 file = SourceFile(name=res.name, data=res.path.read_bytes(), url=url,
                                   path=res.path)
-                parsed.extend(src.parse(file))
+                parsed.extend(_parse_released(src, file))
     finally:
         if own:
             dl.close()

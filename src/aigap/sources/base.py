@@ -12,7 +12,7 @@ import fnmatch
 import hashlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,16 +32,25 @@ class SourceFile:
         data: the raw bytes.
         url: the publisher URL it was downloaded from, if any.
         path: the local path it was read from, if any.
+        digest: the sha256 of the bytes, kept when the bytes are released (see
+            :meth:`released`).
     """
 
     name: str
     data: bytes
     url: str | None = None
     path: Path | None = None
+    digest: str | None = None
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return self.digest or hashlib.sha256(self.data).hexdigest()
+
+    def released(self) -> SourceFile:
+        """The same file without its bytes (name, URL, path and sha256 kept): what a parsed
+        dataset needs once parsing is done, so a large file's bytes are not held (or sent
+        back from a worker process) while the rows are written."""
+        return replace(self, data=b"", digest=self.sha256)
 
     @property
     def basename(self) -> str:

@@ -93,22 +93,36 @@ class Store:
                 f"{self.path}: no aigap store here yet; run `aigap update` (or "
                 "`aigap update --from DIR`) first"
             )
-        self.con = _connect(self.path, read_only=read_only)
         self.read_only = read_only
         #: Memo of derived frames (see aigap.store.frames.cached); cleared whenever data is written.
         self.cache: dict[tuple[Any, ...], Any] = {}
-        #: Hold the write lock only while writing (see :meth:`writing`).
+        #: Hold the write lock only while writing (see :meth:`writing`); no connection at
+        #: all (no lock, no memory) until the store is first used.
         self.brief = brief and not read_only
-        if not read_only:
-            self.migrate()
-        if self.brief:
-            self.con.close()
-            self.con = _connect(self.path, read_only=True)
+        self._migrated = read_only
+        self._con: duckdb.DuckDBPyConnection | None = None
+        if not self.brief:
+            self._con = _connect(self.path, read_only=read_only)
+            if not read_only:
+                self.migrate()
+                self._migrated = True
 
     # -- lifecycle -------------------------------------------------------------------------
 
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection (a ``brief`` store opens a read-only one on first use)."""
+        if self._con is None:
+            if not self._migrated:  # first use of a brief store: create / migrate the file
+                with self.writing():
+                    pass
+            self._con = _connect(self.path, read_only=True)
+        return self._con
+
     def close(self) -> None:
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     def __enter__(self) -> Store:
         return self
@@ -158,13 +172,15 @@ class Store:
         if not self.brief:
             yield
             return
-        self.con.close()
-        self.con = _connect(self.path, read_only=False)
+        self.close()
+        self._con = _connect(self.path, read_only=False)
         try:
+            if not self._migrated:
+                self.migrate()
+                self._migrated = True
             yield
         finally:
-            self.con.close()
-            self.con = _connect(self.path, read_only=True)
+            self.close()
 
     def import_datasets(
         self,
@@ -201,7 +217,6 @@ class Store:
                licences: Mapping[str, str | None] | None, now: datetime,
                retrieved: datetime) -> list[DatasetOutcome]:
         """The import transaction (see :meth:`import_datasets`)."""
-        import pandas as pd
 
         today = now.date()
         outcomes: list[DatasetOutcome] = []
@@ -214,7 +229,7 @@ class Store:
             }
             seen: set[tuple[str, str]] = set()
             vintage_rows: list[list[Any]] = []
-            batches: dict[str, list[pd.DataFrame]] = {}
+            batches: dict[str, list[tuple[int, pd.DataFrame]]] = {}
             touched: set[str] = set()
             for p in parsed:
                 key = (p.dataset, p.file.sha256)
@@ -236,7 +251,7 @@ class Store:
                      json.dumps(dict(p.skipped), sort_keys=True)])
                 for table, frame in p.frames.items():
                     if len(frame):
-                        batches.setdefault(table, []).append(frame.assign(vintage_id=vid))
+                        batches.setdefault(table, []).append((vid, frame))
                 touched.add(p.dataset)
                 outcomes.append(DatasetOutcome(p.source, p.dataset, p.file.name, "imported",
                                                vid, p.n_rows, dict(p.skipped), as_of))
@@ -244,8 +259,8 @@ class Store:
                 self.con.executemany(
                     "INSERT INTO vintage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
                     vintage_rows)
-            for table, frames in batches.items():
-                self._insert(table, pd.concat(frames, ignore_index=True))
+            for table, items in batches.items():
+                self._insert_all(table, items)
             self._refresh_current(touched)
             self.con.execute("COMMIT")
         except BaseException:
@@ -253,17 +268,38 @@ class Store:
             raise
         return outcomes
 
-    def _insert(self, table: str, frame: pd.DataFrame) -> None:
-        """Insert canonical rows (with a ``vintage_id`` column) in one statement."""
+    def _insert_all(self, table: str, items: list[tuple[int, pd.DataFrame]]) -> None:
+        """Insert each vintage's rows in order: small frames together in one statement,
+        large ones in slices of :data:`INSERT_CHUNK` rows with their vintage id as a
+        constant, never copied whole (a million-row file stays under 1 GB)."""
+        import pandas as pd
+
+        small: list[pd.DataFrame] = []
+        for vid, frame in items:
+            if len(frame) < INSERT_CHUNK:
+                small.append(frame.assign(vintage_id=vid))
+                continue
+            if small:
+                self._insert(table, pd.concat(small, ignore_index=True))
+                small = []
+            for start in range(0, len(frame), INSERT_CHUNK):
+                self._insert(table, frame.iloc[start:start + INSERT_CHUNK], vintage_id=vid)
+        if small:
+            self._insert(table, pd.concat(small, ignore_index=True))
+
+    def _insert(self, table: str, frame: pd.DataFrame, vintage_id: int | None = None) -> None:
+        """Insert canonical rows in one statement, with ``vintage_id`` (else the frame's
+        ``vintage_id`` column)."""
         spec = schema.TABLES[table]
         if frame.empty:
             return
         cols = ", ".join(f'CAST("{c.name}" AS {c.sql})' for c in spec.columns)
+        vid = "vintage_id" if vintage_id is None else str(int(vintage_id))
         self.con.register("_incoming", frame)
         try:
             # Table and column names come from the schema module, never from input.
             self.con.execute(
-                f'INSERT INTO "{spec.name}" SELECT vintage_id::BIGINT, {cols} '  # noqa: S608
+                f'INSERT INTO "{spec.name}" SELECT {vid}::BIGINT, {cols} '  # noqa: S608
                 "FROM _incoming"
             )
         finally:
@@ -476,6 +512,9 @@ def _clamp(day: date | None, today: date) -> date | None:
     """A vintage's data date, never later than the import day."""
     return None if day is None else min(day, today)
 
+
+#: Rows per INSERT statement for large frames (bounds DuckDB's copy of the input).
+INSERT_CHUNK = 200_000
 
 #: Seconds to wait for another process to release the store before giving up.
 LOCK_WAIT_ENV = "AIGAP_LOCK_WAIT"
