@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from aigap.analysis.common import parse_date
+from aigap.analysis.common import check_seed, parse_as_of, parse_date
 from aigap.store import Store, open_store
 from aigap.store.frames import Selection
 
-__all__ = ["analysis_store", "credits_for", "ensure_starter", "parse_date", "reading_store"]
+__all__ = ["analysis_store", "check_seed", "credits_for", "ensure_starter", "parse_as_of",
+           "parse_date", "reading_store"]
 
 
 @contextmanager

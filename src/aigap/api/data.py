@@ -73,7 +73,11 @@ def store_parsed(store: Store, parsed: list[ParsedDataset],
 
 
 def import_path(store: Store, source_name: str, path: Path | str) -> ImportReport:
-    """Import one file (or a folder of files) for a named source: ``aigap import``."""
+    """Import one file (or a folder of files) for a named source: ``aigap import``.
+
+    A file that yields no rows at all (empty, header-only, every row skipped) is refused:
+    importing it could only hide the data already stored.
+    """
     source = get_source(source_name)
     path = Path(path)
     if not path.exists():
@@ -81,9 +85,12 @@ def import_path(store: Store, source_name: str, path: Path | str) -> ImportRepor
     files = [path] if path.is_file() else _mirror_files(path)
     parsed: list[ParsedDataset] = []
     for f in files:
-        parsed.extend(source.parse(SourceFile.from_path(f)))
+        parsed.extend(_parse_released(source, SourceFile.from_path(f)))
     if not parsed:
         raise SourceError(f"{path}: no {source_name} data found")
+    if not any(p.n_rows for p in parsed):
+        raise SourceError(f"{path}: no data rows (an empty or header-only file); nothing "
+                          "imported, the stored data stays current")
     return ImportReport(store_parsed(store, parsed, {source.name: source}))
 
 
@@ -140,7 +147,18 @@ def update_from_dir(
 def _parse_task(task: tuple[str, Path]) -> list[ParsedDataset]:
     """Parse one mirror file (runs in a worker process for large mirrors)."""
     name, path = task
-    return [d.conform() for d in get_source(name).parse(SourceFile.from_path(path))]
+    return [d.conform() for d in _parse_released(get_source(name), SourceFile.from_path(path))]
+
+
+def _parse_released(source: Source, file: SourceFile) -> list[ParsedDataset]:
+    """Parse a file, then let go of its bytes (the datasets keep its name, URL and sha256),
+    so they are not held while the rows are written nor sent back from a worker."""
+    parsed = source.parse(file)
+    light = file.released()
+    for d in parsed:
+        if d.file is file:
+            d.file = light
+    return parsed
 
 
 def _parse_all(tasks: list[tuple[str, Path]], *, workers: int | None
@@ -160,10 +178,43 @@ def _parse_all(tasks: list[tuple[str, Path]], *, workers: int | None
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         for task, result in zip(tasks, pool.map(_parse_task, tasks, chunksize=4),
                                 strict=True):
             yield task[1].name, result
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initialiser: end this parse worker as soon as its parent (``aigap update``)
+    dies, even by SIGKILL, so no orphan keeps parsing (and holding memory).
+
+    On Linux the kernel sends SIGKILL on the parent's death (``PR_SET_PDEATHSIG``);
+    everywhere, a daemon thread also checks twice a second that the parent is still there.
+    """
+    import os
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=watch, name="aigap-parent-watch", daemon=True).start()
 
 
 MIRROR_URL_ENV = "AIGAP_MIRROR_URL"
@@ -213,7 +264,7 @@ def update_live(
                     res = dl.fetch(target, progress=callback)
                 file = SourceFile(name=res.name, data=res.path.read_bytes(), url=url,
                                   path=res.path)
-                parsed.extend(src.parse(file))
+                parsed.extend(_parse_released(src, file))
     finally:
         if own:
             dl.close()
