@@ -115,14 +115,35 @@ def test_two_lag_runs_at_once(data_home: Path) -> None:
     assert was_running, "the long lag run ended before the second started; test too weak"
 
 
-def test_writer_blocked_by_the_dashboard_says_who_and_what_to_do(
+def test_writer_works_while_the_dashboard_serves(
         data_home: Path, server: subprocess.Popen[bytes]) -> None:
+    """The dashboard holds no connection between requests, so an update goes through."""
     res = aigap(data_home, "import", "epoch-models",
-                str(FIXTURES / "epoch" / "all_ai_models_2025_schema.csv"), AIGAP_LOCK_WAIT="0.5")
+                str(FIXTURES / "epoch" / "all_ai_models_2025_schema.csv"), AIGAP_LOCK_WAIT="5")
+    assert res.returncode == 0, res.stderr
+    assert server.poll() is None
+
+
+def test_writer_blocked_by_another_writer_says_who_and_what_to_do(data_home: Path) -> None:
+    from aigap.config import get_settings
+
+    path = get_settings(data_home).store_path
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import time; from aigap.store import Store; "
+         f"st = Store(r'{path}'); print('held', flush=True); time.sleep(30)"],
+        env=env_for(data_home), stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        res = aigap(data_home, "import", "epoch-models",
+                    str(FIXTURES / "epoch" / "all_ai_models_2025_schema.csv"),
+                    AIGAP_LOCK_WAIT="0.5")
+    finally:
+        holder.kill()
+        holder.wait()
     assert res.returncode == 2
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1, res.stderr
-    assert f"process {server.pid}" in lines[0] and "aigap serve" in lines[0]
+    assert f"process {holder.pid}" in lines[0]
     assert "run this again" in lines[0]
 
 

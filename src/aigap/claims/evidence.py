@@ -22,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from aigap.analysis.common import fmt, num
-from aigap.api.capability import DEFAULT_LEVEL
+from aigap.api.capability import DEFAULT_BOOTSTRAP, DEFAULT_LEVEL
 from aigap.claims import verdict as V
 from aigap.claims.schema import Claim, ClaimTest
 from aigap.errors import AigapError
@@ -64,8 +64,9 @@ class Question:
         return QUESTIONS[self.name]
 
 MIN_TREND_DAYS = 90
-#: Bootstrap resamples per estimate in claim evaluations (every door's default).
-CLAIMS_BOOTSTRAP = 300
+#: Bootstrap resamples per estimate in claim evaluations: the API's own default, so a claim's
+#: evidence is the very number ``aigap lag`` prints for the same question.
+CLAIMS_BOOTSTRAP = DEFAULT_BOOTSTRAP
 
 
 @dataclass
@@ -306,9 +307,9 @@ class ClaimResult:
 
 @dataclass
 class Options:
-    """Evaluation settings. The defaults are those of ``aigap claims`` (300 resamples), shared
-    by every door (CLI, web, report) so they share one cached result; a claim's lag evidence
-    is the number ``aigap lag --bootstrap 300`` prints for the same request."""
+    """Evaluation settings. The defaults are those of ``aigap claims`` (1,000 resamples, as
+    ``aigap lag``), shared by every door (CLI, web, report) so they share one cached result; a
+    claim's lag evidence is the number ``aigap lag`` prints for the same request."""
 
     bootstrap: int = CLAIMS_BOOTSTRAP
     seed: int = 0

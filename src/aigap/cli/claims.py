@@ -61,7 +61,7 @@ def claims_cmd(
                                                        "(repeatable).")] = None,
     as_of: AsOf = None,
     claims: ClaimsPath = None,
-    bootstrap: Bootstrap = 300,
+    bootstrap: Bootstrap = 1000,
     seed: Seed = 0,
     fmt: FormatOption = "table",
 ) -> None:
@@ -118,7 +118,7 @@ def show(
     claim_id: Annotated[str, typer.Argument(help="Claim id (see `aigap claims`).")],
     as_of: AsOf = None,
     claims: ClaimsPath = None,
-    bootstrap: Bootstrap = 300,
+    bootstrap: Bootstrap = 1000,
     seed: Seed = 0,
     fmt: FormatOption = "table",
 ) -> None:
