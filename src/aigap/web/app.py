@@ -8,8 +8,8 @@ Endpoints (GET; query parameters mirror the CLI flags, e.g. ``as_of`` for ``--as
 ``/api/compute``, ``/api/top500``, ``/api/clusters``, ``/api/groups``, ``/api/claims``;
 ``/`` is the dashboard. Chart-bearing answers (lag, compute, top500, clusters) carry
 ``charts``: ``{name: Vega-Lite spec}`` built by :mod:`aigap.present.figures`, the same
-functions the report draws with, so the page never writes a chart of its own. A bad parameter gets HTTP 400 and ``{"error": "<one plain sentence
-naming the parameter>"}``.
+functions the report draws with, so the page never writes a chart of its own. A bad
+parameter gets HTTP 400 and ``{"error": "<one plain sentence naming the parameter>"}``.
 
 Never locking the user out: the store is opened read-only, and only while a request that is
 not cached is computed, so ``aigap lag``, ``aigap report`` and even ``aigap update`` keep
