@@ -214,7 +214,8 @@ def test_report_cache_reuses_only_for_the_same_data(tmp_path: Path,
 
 
 def test_a_leading_follower_is_said_to_be_ahead() -> None:
-    from aigap.report.build import _ahead, _ahead_text
+    from aigap.present.figures import ahead_text as _ahead_text
+    from aigap.present.figures import is_ahead as _ahead
 
     summ = pd.DataFrame({"estimate": [0.2, -5.0], "lower": [0.0, -8.0], "upper": [0.9, -3.5]},
                         index=["lag_mean", "gap_mean"])

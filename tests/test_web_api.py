@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -205,3 +206,93 @@ def test_a_write_shows_without_restart_and_writers_are_not_locked_out(
         update_from_dir(st, FIXTURES_DIR / "top500")
     after = client.get("/api/sources").json()
     assert any(s["source"] == "top500" and s["vintages"] for s in after["sources"])
+
+
+# -- one home for charts: the web API sends the report's own chart specs ---------------------
+
+
+@pytest.fixture(scope="module")
+def with_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, Any]:
+    """A client over the fixture mirror plus TOP500 lists, and the report built from the
+    same store (eci only; 50 resamples, seed 3)."""
+    from aigap.api.data import update_from_dir
+    from aigap.report.build import build_report
+    from aigap.web.app import create_app
+
+    path = tmp_path_factory.mktemp("web-report") / "aigap.duckdb"
+    with Store(path) as st:
+        update_from_dir(st, FIXTURE_MIRROR)
+        update_from_dir(st, FIXTURES_DIR / "top500")
+    st = Store(path, read_only=True)
+    data = build_report(n_boot=50, seed=3, metrics=["eci"], store=st)
+    return TestClient(create_app(store=st)), data
+
+
+def _report_specs(data: Any, *keys: str) -> dict[str, Any]:
+    import json
+
+    from aigap.present.output import jsonable
+
+    figs = {f.key: f for f in data.figures()}
+    return {k: json.loads(json.dumps(jsonable(figs[k].spec()))) for k in keys if k in figs}
+
+
+def _check_page_spec(spec: dict[str, Any]) -> None:
+    """Responsive, no title (the page prints it), and no URL but the schema's id."""
+    import json
+
+    assert spec["width"] == "container", spec.get("width")
+    assert "title" not in spec
+    assert "http" not in json.dumps({k: v for k, v in spec.items() if k != "$schema"})
+
+
+def test_lag_charts_are_the_reports(with_report: tuple[TestClient, Any]) -> None:
+    client, data = with_report
+    r = client.get("/api/lag", params={"metric": "eci", "bootstrap": 50, "seed": 3})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert {"headline", "series", "points", "summary"} <= set(body)  # old keys kept
+    want = _report_specs(data, "frontier-eci", "lag-eci")
+    assert set(want) == {"frontier-eci", "lag-eci"}
+    assert body["charts"] == {"frontier": want["frontier-eci"], "lag": want["lag-eci"]}
+    for spec in body["charts"].values():
+        _check_page_spec(spec)
+    # The charts follow the request: another follower draws another frontier.
+    other = client.get("/api/lag", params={"metric": "eci", "bootstrap": 50, "seed": 3,
+                                           "follower": "open"})
+    if other.status_code == 200:
+        assert other.json()["charts"]["frontier"] != body["charts"]["frontier"]
+
+
+def test_compute_top500_clusters_charts_are_the_reports(
+        with_report: tuple[TestClient, Any]) -> None:
+    client, data = with_report
+    sections = {s.key: s for s in data.sections}
+    asks = [("compute", "/api/compute", {"leader": "USA", "follower": "China",
+                                         "n_boot": 50, "seed": 3}),
+            ("top500", "/api/top500", {}), ("clusters", "/api/clusters", {})]
+    drawn = 0
+    for key, url, params in asks:
+        r = client.get(url, params=params)
+        if sections[key].unavailable:  # no data for it in the fixture: both doors say so
+            assert r.status_code == 400 or not r.json().get("charts"), (key, r.text[:200])
+            continue
+        assert r.status_code == 200, (key, r.text)
+        body = r.json()
+        assert body["charts"] == {key: _report_specs(data, key)[key]}, key
+        _check_page_spec(body["charts"][key])
+        drawn += 1
+    assert drawn >= 2  # the fixture has compute and TOP500 data: those are compared
+
+
+def test_dashboard_js_writes_no_chart_of_its_own() -> None:
+    """Chart specs have one home (aigap.present.figures, via the API's ``charts``): the
+    dashboard only embeds them, so it holds no Vega-Lite of its own."""
+    import re
+
+    js = (Path(__file__).resolve().parents[1] / "src" / "aigap" / "web" / "static"
+          / "dashboard.js").read_text(encoding="utf-8")
+    assert "vegaEmbed" in js
+    for pattern in (r"\bmark\s*:", r"[\"']mark[\"']", r"\$schema", r"vega-lite",
+                    r"\bencoding\s*:", r"\blayer\s*:"):
+        assert not re.search(pattern, js), pattern

@@ -13,23 +13,28 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from aigap.api import Store
 from aigap.errors import AigapError
 from aigap.present.charts import (
     Figure,
-    compute_figure,
     evidence_figure,
-    frontier_figure,
-    lag_figure,
     metric_name,
     models_per_year_figure,
-    share_figure,
+)
+from aigap.present.figures import (
+    BAND_BOOT,
+    EPOCH_CREDIT,
+    ahead_text,
+    clusters_figures,
+    compute_figures,
+    is_ahead,
+    lag_figures,
+    top500_figures,
 )
 from aigap.present.labels import plain
-from aigap.present.output import iso, num
+from aigap.present.output import num
 from aigap.report.provenance import (
     Catalogue,
     cite_line,
@@ -42,9 +47,6 @@ from aigap.report.provenance import (
 
 #: Metrics the report tries, in order; those not in the store are listed as missing.
 DEFAULT_METRICS = ("eci", "gpqa_diamond", "mmlu")
-#: Resamples per point of the lag-over-time band (the headline uses the full ``n_boot``).
-BAND_BOOT = 200
-EPOCH_CREDIT = "Epoch AI, CC BY 4.0"
 
 Progress = Callable[[str], None]
 
@@ -288,24 +290,6 @@ def build_report(
 # -- capability lag ------------------------------------------------------------------------
 
 
-def _arrows(series: pd.DataFrame) -> pd.DataFrame:
-    """Lag arrows at the end date and one and two years before (where the lag is > 0)."""
-    end = pd.Timestamp(series["date"].iloc[-1])
-    want = [end - pd.DateOffset(years=k) for k in (2, 1, 0)]
-    s = series.set_index("date")
-    rows = []
-    for d in want:
-        if d not in s.index:
-            continue
-        row: Any = s.loc[d]
-        lag_days = int(row["lag_days"])
-        if lag_days > 0:
-            rows.append({"date": d, "start": d - pd.Timedelta(days=lag_days),
-                         "value": float(row["follower_best"]),
-                         "months": float(row["lag_months"])})
-    return pd.DataFrame(rows, columns=["date", "start", "value", "months"])
-
-
 def _metric_section(
     st: Store, metric: str, leader: str, follower: str, as_of: date | None, rule: str,
     n_boot: int, seed: int, level: float, since: date | None = None,
@@ -321,6 +305,7 @@ def _metric_section(
         sec.unavailable = str(exc)
         return sec, None, {}
     lt: Any
+    trend_error = ""
     try:
         tr: Any = trend(leader, follower, metric, as_of=as_of, since=since, attribution=rule,
                         level=level, store=st)
@@ -328,9 +313,6 @@ def _metric_section(
     except AigapError as exc:
         lt = tr = None
         trend_error = str(exc)
-    L, F = rep.leader_label, rep.follower_label
-    charts = rep.frames()
-    points, recs = charts["points"], charts["records"]
     res = rep.result
     end = pd.Timestamp(rep.series["date"].iloc[-1])
     summ = rep.summary.set_index("statistic")
@@ -338,25 +320,9 @@ def _metric_section(
     end_row = summ.loc["lag_end"]
     gap_end = num(summ["estimate"].get("gap_end"))
     lvl = int(level * 100)
-    ahead = _ahead(h, summ)
-    finding = (f"{F} is ahead of {L} on {metric_name(metric)}: "
-               + _ahead_text(summ, rep.scale, lvl) if ahead else
-               f"{F} trails {L} on {metric_name(metric)} by {_m(h['estimate'])} months on "
-               f"average ({lvl}% interval {_m(h['lower'])}–{_m(h['upper'])})")
-    arrows = _arrows(rep.series)
-    frontier = frontier_figure(
-        points[["group", "name", "date", "value"]], recs[["group", "name", "date", "value"]],
-        leader=L, follower=F, metric=metric, end=end, arrows=arrows, finding=finding,
-        source=_source_line(rep.credits, rep.selection), unit=rep.scale or "score")
-    band = rep.over_time(n=BAND_BOOT)
-    trend_finding = (f"Is the lag closing? {tr.verdict.capitalize()}: "
-                     f"{lt.slope:+.1f} months per year since {iso(lt.start)} "
-                     f"({lvl}% interval {lt.lower:+.1f} to {lt.upper:+.1f})"
-                     if lt is not None and tr is not None else
-                     f"{F}'s lag behind {L}: no trend test ({trend_error})")
-    lagfig = lag_figure(rep.series, band, leader=L, follower=F, metric=metric,
-                        finding=trend_finding, source=_source_line(rep.credits, rep.selection),
-                        level=level, trend=lt)
+    ahead = is_ahead(h, summ)
+    figs = lag_figures(rep, tr, trend_error=trend_error, band_boot=BAND_BOOT)
+    frontier, lagfig = figs["frontier"], figs["lag"]
     if ctx is not None:
         flags = {**ctx.flags(), "metric": metric,
                  "since": since.isoformat() if since else None}
@@ -381,7 +347,7 @@ def _metric_section(
         "lag_upper": num(h["upper"]), "lag_end": num(end_row["estimate"]),
         "lag_end_lower": num(end_row["lower"]), "lag_end_upper": num(end_row["upper"]),
         "gap_end": gap_end, "ahead": ahead, "scale": rep.scale,
-        "ahead_text": _ahead_text(summ, rep.scale, lvl) if ahead else "",
+        "ahead_text": ahead_text(summ, rep.scale, lvl) if ahead else "",
         "slope": num(lt.slope) if lt else None,
         "slope_lower": num(lt.lower) if lt else None,
         "slope_upper": num(lt.upper) if lt else None,
@@ -393,40 +359,6 @@ def _metric_section(
     extra = {"credits": rep.credits, "warnings": rep.selection.warnings,
              "starter": rep.selection.starter}
     return sec, row, extra
-
-
-def _ahead(headline: dict[str, Any], summ: pd.DataFrame) -> bool:
-    """True when the follower leads: on average its best score was above the leader's
-    (negative mean vertical gap) and it trailed by less than a month on average."""
-    est = num(headline.get("estimate"))
-    gap = num(summ["estimate"].get("gap_mean"))
-    return est is not None and est < 1.0 and gap is not None and gap < 0
-
-
-def _ahead_text(summ: pd.DataFrame, scale: str | None, lvl: int) -> str:
-    """"its best score was 5.0 points higher on average (90% interval 3.5–8.0)"."""
-    from aigap.present.labels import scale_unit
-
-    k, unit = (100.0, "percentage points") if scale == "fraction" else (1.0,
-                                                                       scale_unit(scale))
-    row = summ.loc["gap_mean"]
-    est, lo, hi = (num(row[c]) for c in ("estimate", "lower", "upper"))
-    text = f"its best score was {_m(-(est or 0.0) * k)} {unit} higher on average"
-    if lo is not None and hi is not None:
-        text += f" ({lvl}% interval {_m(-hi * k)}–{_m(-lo * k)})"
-    return text
-
-
-def _m(v: Any) -> str:
-    f = num(v)
-    return "?" if f is None else f"{f:.1f}"
-
-
-def _source_line(credits: list[str], selection: Any) -> str:
-    data = "; ".join(credits) if credits else "aigap store"
-    as_of = getattr(selection, "as_of", None)
-    return f"Source: {data}." + (f" Data as of {as_of}." if as_of else "") + \
-        " Analysis: aigap."
 
 
 # -- compute and infrastructure ------------------------------------------------------------
@@ -444,20 +376,8 @@ def _compute_section(st: Store, leader: str, follower: str, as_of: date | None, 
     except (AigapError, ImportError) as exc:
         sec.unavailable = str(exc)
         return sec
-    lt, ft = rep.leader_trend, rep.follower_trend
-    cols = ["name", "release_date", "training_compute_flop"]
-    points = pd.concat([lt.points[cols].assign(group=lt.label),
-                        ft.points[cols].assign(group=ft.label)], ignore_index=True)
-    lines = pd.concat([lt.line().assign(group=lt.label), ft.line().assign(group=ft.label)],
-                      ignore_index=True)
-    g = rep.gap
     lvl = int(level * 100)
-    finding = (f"{ft.label}'s top-{rep.inputs['top']} compute trend is {g.lag_years:.1f} "
-               f"years behind {lt.label}'s ({lvl}% interval {g.lag_interval[0]:.1f}–"
-               f"{g.lag_interval[1]:.1f})")
-    source = f"Source: {EPOCH_CREDIT} (AI models). Analysis: aigap."
-    fig = compute_figure(points, lines, leader=lt.label, follower=ft.label,
-                         finding=finding, source=source, top=rep.inputs["top"])
+    fig = compute_figures(rep)["compute"]
     if ctx is not None:
         ctx.kit(fig, rep.selection, command("compute", **ctx.flags(), n_boot=n_boot,
                                             seed=seed))
@@ -473,17 +393,6 @@ def _compute_section(st: Store, leader: str, follower: str, as_of: date | None, 
     return sec
 
 
-def _by_group(frame: pd.DataFrame, lead_g: Any, foll_g: Any, value: str) -> pd.DataFrame:
-    """Sum a per-country column into leader, follower and rest of world."""
-    codes = frame["country"].astype(str)
-    label = np.where(codes.map(lead_g.contains), lead_g.name,
-                     np.where(codes.map(foll_g.contains), foll_g.name, "Rest of world"))
-    out = frame.assign(country=label)
-    summed: Any = out.groupby([out.columns[0], "country"], as_index=False,
-                              sort=False)[value].sum()
-    return pd.DataFrame(summed)
-
-
 def _top500_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
                     ctx: Context | None = None) -> Section:
     sec = Section("top500", "TOP500 supercomputers")
@@ -494,17 +403,8 @@ def _top500_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
     except (AigapError, ImportError) as exc:
         sec.unavailable = str(exc)
         return sec
-    shares = _by_group(frame[["edition", "country", "systems_share"]], lead_g, foll_g,
-                       "systems_share")
-    when, s_l, s_f = _latest_shares(shares, "edition", "systems_share", lead_g, foll_g)
-    finding = (f"In the {when:%B %Y} TOP500 list "
-               f"{foll_g.name} had {s_f:.0%} of the systems and {lead_g.name} {s_l:.0%}")
-    fig = share_figure(
-        shares, key="top500", x="edition", y="systems_share", x_title="TOP500 edition",
-        y_title="Share of the 500 systems (%)", finding=finding,
-        subtitle="Share of systems by country of installation; China includes Hong Kong",
-        source="Source: TOP500.org lists (top500.org). Analysis: aigap.",
-        order=[lead_g.name, foll_g.name, "Rest of world"])
+    fig = top500_figures(frame, lead_g, foll_g)["top500"]
+    when = pd.Timestamp(frame["edition"].max())
     sel = frame.attrs.get("selection")
     if ctx is not None and sel is not None:
         ctx.kit(fig, sel, command("top500", as_of=ctx.flags()["as_of"]), seeded=False)
@@ -526,14 +426,6 @@ def _stale_list(when: pd.Timestamp, ctx: Context) -> str | None:
     return stale_warning("TOP500 list", when.date(), ctx.report_date)
 
 
-def _latest_shares(shares: pd.DataFrame, x: str, y: str, lead_g: Any, foll_g: Any
-                   ) -> tuple[pd.Timestamp, float, float]:
-    """The newest date of a share series and the leader's and follower's share on it."""
-    when = pd.Timestamp(shares[x].max())
-    last = shares[shares[x] == shares[x].max()].set_index("country")[y]
-    return when, float(last.get(lead_g.name, 0.0)), float(last.get(foll_g.name, 0.0))
-
-
 def _clusters_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
                       ctx: Context | None = None) -> Section:
     sec = Section("clusters", "AI supercomputers")
@@ -544,20 +436,8 @@ def _clusters_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
     except (AigapError, ImportError) as exc:
         sec.unavailable = str(exc)
         return sec
-    shares = _by_group(frame[["date", "country", "share"]], lead_g, foll_g, "share")
-    when, share_l, share_f = _latest_shares(shares, "date", "share", lead_g, foll_g)
     sel = frame.attrs.get("selection")
-    data_day = newest(sel) if sel is not None else None
-    finding = (f"{lead_g.name} had {share_l:.0%} and {foll_g.name} {share_f:.0%} of known "
-               f"AI-supercomputer performance on {when:%d %b %Y}"
-               + (f" (data as of {data_day:%d %b %Y})" if data_day and
-                  data_day < when.date() else ""))
-    fig = (share_figure(
-        shares, key="clusters", x="date", y="share", x_title="Date",
-        y_title="Share of 16-bit performance (%)", finding=finding,
-        subtitle="Share of the summed 16-bit performance of operational GPU clusters",
-        source=f"Source: {EPOCH_CREDIT} (GPU clusters). Analysis: aigap.",
-        order=[lead_g.name, foll_g.name, "Rest of world"]))
+    fig = clusters_figures(frame, lead_g, foll_g)["clusters"]
     if ctx is not None and sel is not None:
         ctx.kit(fig, sel, command("clusters", as_of=ctx.flags()["as_of"]), seeded=False)
         ctx.date(sec, "AI-supercomputer", sel)

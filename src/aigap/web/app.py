@@ -6,8 +6,10 @@
 Endpoints (GET; query parameters mirror the CLI flags, e.g. ``as_of`` for ``--as-of``):
 ``/api/sources``, ``/api/metrics``, ``/api/models``, ``/api/lag``, ``/api/trend``,
 ``/api/compute``, ``/api/top500``, ``/api/clusters``, ``/api/groups``, ``/api/claims``;
-``/`` is the dashboard. A bad parameter gets HTTP 400 and ``{"error": "<one plain sentence
-naming the parameter>"}``.
+``/`` is the dashboard. Chart-bearing answers (lag, compute, top500, clusters) carry
+``charts``: ``{name: Vega-Lite spec}`` built by :mod:`aigap.present.figures`, the same
+functions the report draws with, so the page never writes a chart of its own. A bad
+parameter gets HTTP 400 and ``{"error": "<one plain sentence naming the parameter>"}``.
 
 Never locking the user out: the store is opened read-only, and only while a request that is
 not cached is computed, so ``aigap lag``, ``aigap report`` and even ``aigap update`` keep
@@ -256,9 +258,11 @@ def create_app(home: str | Path | None = None, *, store: Store | None = None,
         return answer("top500", as_of=as_of, leader=leader, follower=follower)
 
     @app.get("/api/clusters")
-    def api_clusters(as_of: str | None = None) -> Response:
-        """Share of known AI-supercomputer performance per date and country."""
-        return answer("clusters", as_of=as_of)
+    def api_clusters(as_of: str | None = None, leader: str = "USA",
+                     follower: str = "China") -> Response:
+        """Share of known AI-supercomputer performance per date and country (the chart
+        groups the countries into the leader, the follower and the rest of the world)."""
+        return answer("clusters", as_of=as_of, leader=leader, follower=follower)
 
     @app.get("/api/groups")
     def api_groups() -> Response:
@@ -340,12 +344,27 @@ def _given(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if v is not None and not callable(v)}
 
 
+#: The lag parameters the trend of the lag view's chart shares with ``/api/trend``.
+TREND_OF_LAG = ("leader", "follower", "metric", "tau", "as_of", "since", "attribution",
+                "drop_first", "exclude_censored", "level")
+
+
 def _lag(st: Store, **kw: Any) -> dict[str, Any]:
-    from aigap.api import lag
+    """The lag plus ``points`` and ``charts``: the report's frontier and lag charts for the
+    same question (the lag chart's trend is ``/api/trend`` with the shared parameters)."""
+    from aigap.api import lag, trend
+    from aigap.present.figures import lag_figures, specs
 
     rep = lag(store=st, **kw)
     out = rep.to_dict()
     out["points"] = rep.frames()["points"][["group", "name", "date", "value"]]
+    tr: Any = None
+    error = ""
+    try:
+        tr = trend(store=st, **{k: v for k, v in kw.items() if k in TREND_OF_LAG})
+    except AigapError as exc:
+        error = str(exc)
+    out["charts"] = specs(lag_figures(rep, tr, trend_error=error))
     return out
 
 
@@ -363,12 +382,14 @@ def _compute(st: Store, **kw: Any) -> dict[str, Any]:
                   since=kw["since"], attribution=kw["attribution"], n_boot=kw["n_boot"],
                   seed=kw["seed"], store=st)
     from aigap.api.context import credits_for
+    from aigap.present.figures import compute_figures, specs
 
     out: dict[str, Any] = rep.to_dict()
     out["data"] = {**out["data"], "credits": credits_for(st, rep.selection)}
     charts = rep.frames()
     out["points"] = charts["points"]
     out["lines"] = charts["lines"]
+    out["charts"] = specs(compute_figures(rep))
     return out
 
 
@@ -407,6 +428,7 @@ def _top500(st: Store, as_of: str | None = None, leader: str = "USA",
 
     from aigap.api import top500
     from aigap.api.catalogue import group
+    from aigap.present.figures import specs, top500_figures
 
     lead_g, foll_g = group(leader), group(follower)
     frame = top500(as_of=as_of, store=st)
@@ -418,13 +440,23 @@ def _top500(st: Store, as_of: str | None = None, leader: str = "USA",
     out = _table(frame, "top500")
     out["shares"] = shares
     out["leader"], out["follower"] = lead_g.name, foll_g.name
+    out["charts"] = specs(top500_figures(frame, lead_g, foll_g)) if len(frame) else {}
     return out
 
 
-def _clusters(st: Store, as_of: str | None = None) -> dict[str, Any]:
+def _clusters(st: Store, as_of: str | None = None, leader: str = "USA",
+              follower: str = "China") -> dict[str, Any]:
+    """AI-supercomputer rows plus ``charts``: the report's share chart of the leader, the
+    follower and the rest of the world."""
     from aigap.api import clusters
+    from aigap.api.catalogue import group
+    from aigap.present.figures import clusters_figures, specs
 
-    return _table(clusters(as_of=as_of, store=st), "clusters")
+    frame = clusters(as_of=as_of, store=st)
+    out = _table(frame, "clusters")
+    out["charts"] = (specs(clusters_figures(frame, group(leader), group(follower)))
+                     if len(frame) else {})
+    return out
 
 
 #: Countries the group pickers offer besides the configured groups (any ISO3 code works

@@ -1,9 +1,9 @@
 // aigap dashboard: pickers -> the local JSON API -> headline, warnings and charts.
 // The settings live in the address (query parameters named as the JSON API's: leader,
 // follower, metric, as_of, attribution, tau, view), so a view can be shared and restored.
+// The charts are not written here: each answer carries `charts`, the Vega-Lite specs the
+// report draws for the same question (aigap.present.figures), and the page embeds them.
 const $ = (id) => document.getElementById(id);
-const LEAD = "#0072B2", FOLL = "#D55E00", REST = "#999999";   // Okabe-Ito blue, vermillion
-const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const STALE_DAYS = 183;
 const FIELDS = ["leader", "follower", "metric", "attribution", "tau", "as_of"];
 let metricInfo = {};
@@ -117,7 +117,10 @@ function sourceLine(data, newest) {
     (newest ? ". Data as of " + newest + "." : ".") + " Analysis: aigap.";
 }
 
-function embed(id, spec) {
+// Draw the answer's chart `name` (a spec from the API) into the element `id`.
+function embed(id, data, name) {
+  const spec = ((data && data.charts) || {})[name];
+  if (!spec) { $(id).innerHTML = ""; return Promise.resolve(null); }
   return window.vegaEmbed("#" + id, spec, { actions: false, renderer: "svg" });
 }
 
@@ -133,74 +136,7 @@ function clearView() {
 
 function scaleOf(lag) { return lag.inputs.scale; }
 
-function frontierSpec(lag) {
-  const L = lag.inputs.leader_group, F = lag.inputs.follower_group;
-  const k = scaleOf(lag) === "fraction" ? 100 : 1;          // 0-1 scores drawn as %
-  const unit = k === 100 ? "%" : (scaleOf(lag) === "rating" ? "rating points" : "points");
-  const pts = lag.points.map((p) => ({ ...p, value: p.value * k }));
-  const recs = lag.leader_records.map((r) => ({ ...r, value: r.value * k, group: L }))
-    .concat(lag.follower_records.map((r) => ({ ...r, value: r.value * k, group: F })));
-  const colour = { domain: [L, F], range: [LEAD, FOLL] };
-  const label = (metricInfo[lag.inputs.metric] || {}).label || lag.inputs.metric;
-  return {
-    $schema: SCHEMA, width: "container", height: 300,
-    autosize: { type: "fit-x", contains: "padding" },
-    layer: [
-      { data: { values: pts }, mark: { type: "circle", opacity: 0.35, size: 28 },
-        encoding: { x: { field: "date", type: "temporal", title: "Release date",
-                         axis: { format: "%Y", tickCount: "year", labelOverlap: true, labelSeparation: 8 } },
-          y: { field: "value", type: "quantitative", scale: { zero: false },
-               title: label + " (" + unit + ")" },
-          color: { field: "group", type: "nominal", scale: colour, title: null,
-                   legend: { orient: "bottom", symbolOpacity: 1 } },
-          tooltip: [{ field: "name", title: "model" }, { field: "group" },
-                    { field: "date", type: "temporal" }, { field: "value", format: ".3~f" }] } },
-      { data: { values: recs }, mark: { type: "line", interpolate: "step-after", strokeWidth: 2 },
-        encoding: { x: { field: "date", type: "temporal" }, y: { field: "value", type: "quantitative" },
-          color: { field: "group", type: "nominal", scale: colour } } },
-      { data: { values: recs }, mark: { type: "point", filled: true, size: 55 },
-        encoding: { x: { field: "date", type: "temporal" }, y: { field: "value", type: "quantitative" },
-          color: { field: "group", type: "nominal", scale: colour },
-          tooltip: [{ field: "model", title: "record" }, { field: "date", type: "temporal" },
-                    { field: "value", format: ".3~f" }] } },
-    ],
-  };
-}
-
 function summaryRow(lag, stat) { return (lag.summary || []).find((r) => r.statistic === stat) || {}; }
-
-function lagSpec(lag, tr) {
-  const ytitle = lag.inputs.follower_group + " behind " + lag.inputs.leader_group + " (months)";
-  const x = { field: "date", type: "temporal", title: "Date",
-              axis: { format: "%b %Y", labelOverlap: true, labelSeparation: 8 } };
-  const layers = [{
-    data: { values: lag.series }, mark: { type: "line", color: FOLL },
-    encoding: { x: x, y: { field: "lag_months", type: "quantitative", title: ytitle },
-      tooltip: [{ field: "date", type: "temporal" }, { field: "lag_months", format: ".1f", title: "lag (months)" }] },
-  }];
-  const t = tr && tr.lag_trend;
-  if (t && t.intercept !== null && t.slope_per_year !== null) {
-    const years = daysBetween(t.start, t.end) / 365.25;
-    layers.push({ data: { values: [
-        { date: t.start, fitted: t.intercept }, { date: t.end, fitted: t.intercept + t.slope_per_year * years }] },
-      mark: { type: "line", color: "#333", strokeDash: [6, 4], strokeWidth: 2 },
-      encoding: { x: x, y: { field: "fitted", type: "quantitative", title: ytitle } } });
-  }
-  const end = summaryRow(lag, "lag_end");
-  const last = lag.series.length ? lag.series[lag.series.length - 1].date : null;
-  if (last && end.lower !== null && end.upper !== null && end.lower !== undefined) {
-    const v = [{ date: last, estimate: end.estimate, lower: end.lower, upper: end.upper }];
-    layers.push({ data: { values: v }, mark: { type: "errorbar", ticks: true, color: "#000" },
-      encoding: { x: x, y: { field: "lower", type: "quantitative", title: ytitle },
-                  y2: { field: "upper" } } });
-    layers.push({ data: { values: v }, mark: { type: "point", filled: true, color: "#000" },
-      encoding: { x: x, y: { field: "estimate", type: "quantitative", title: ytitle },
-        tooltip: [{ field: "estimate", format: ".1f" }, { field: "lower", format: ".1f" },
-                  { field: "upper", format: ".1f" }] } });
-  }
-  return { $schema: SCHEMA, width: "container", height: 220,
-           autosize: { type: "fit-x", contains: "padding" }, layer: layers };
-}
 
 // "ahead" when the follower leads: on average its best score was above the leader's and it
 // trailed by less than a month on average (the API's sentence would say "trails by 0.2").
@@ -235,7 +171,7 @@ async function showLag(my) {
   $("headline").textContent = lagSentence(lag);
   $("trend").textContent = tr.error ? "No trend test: " + tr.error : plain(tr.sentence);
   $("frontier-source").textContent = sourceLine(lag.data, w.newest);
-  await Promise.all([embed("frontier", frontierSpec(lag)), embed("lagchart", lagSpec(lag, tr.error ? null : tr))]);
+  await Promise.all([embed("frontier", lag, "frontier"), embed("lagchart", lag, "lag")]);
   return label + ", " + lag.inputs.follower_group + " vs " + lag.inputs.leader_group +
     (w.newest ? " (data as of " + w.newest + ")" : "");
 }
@@ -250,24 +186,7 @@ async function showCompute(my) {
   showWarnings(w.list);
   $("compute-headline").textContent = c.sentence;
   $("compute-source").textContent = sourceLine(c.data, w.newest);
-  const colour = { domain: [L, F], range: [LEAD, FOLL] };
-  const lines = c.lines.map((l) => ({ ...l, line: l.group + " " + l.segment }));
-  await embed("computechart", {
-    $schema: SCHEMA, width: "container", height: 300, autosize: { type: "fit-x", contains: "padding" },
-    layer: [
-      { data: { values: c.points }, mark: { type: "circle", size: 36, opacity: 0.7 },
-        encoding: { x: { field: "release_date", type: "temporal", title: "Release date" },
-          y: { field: "training_compute_flop", type: "quantitative", scale: { type: "log" },
-               title: "Training compute (FLOP, log scale)",
-               axis: { labelExpr: "'10^' + round(log(datum.value) / LN10)" } },
-          color: { field: "group", type: "nominal", scale: colour, title: null, legend: { orient: "bottom" } },
-          tooltip: [{ field: "name", title: "model" }, { field: "release_date", type: "temporal" },
-                    { field: "training_compute_flop", format: ".2e" }] } },
-      { data: { values: lines }, mark: { type: "line", strokeWidth: 2.5 },
-        encoding: { x: { field: "date", type: "temporal" },
-          y: { field: "flop", type: "quantitative", scale: { type: "log" } },
-          detail: { field: "line" }, color: { field: "group", type: "nominal", scale: colour } } },
-    ] });
+  await embed("computechart", c, "compute");
   return "training compute, " + F + " vs " + L;
 }
 
@@ -286,15 +205,7 @@ async function showTop500(my) {
     " had " + share(t.follower) + "% of the 500 systems and " + t.leader + " " + share(t.leader) + "%.";
   $("top500-source").textContent = "Source: TOP500.org lists; newest list " + newest + ". Analysis: aigap." +
     (t.note ? " " + t.note : "");
-  await embed("top500chart", {
-    $schema: SCHEMA, width: "container", height: 260, autosize: { type: "fit-x", contains: "padding" },
-    data: { values: t.shares.map((r) => ({ ...r, edition: iso(r.edition) })) },
-    mark: { type: "line", point: true },
-    encoding: { x: { field: "edition", type: "temporal", title: "TOP500 edition" },
-      y: { field: "systems_share", type: "quantitative", title: "Share of the 500 systems", axis: { format: "%" } },
-      color: { field: "group", type: "nominal", title: null, legend: { orient: "bottom" },
-               scale: { domain: [t.leader, t.follower, "Rest of world"], range: [LEAD, FOLL, REST] } },
-      tooltip: [{ field: "group" }, { field: "edition", type: "temporal" }, { field: "systems_share", format: ".1%" }] } });
+  await embed("top500chart", t, "top500");
   return "TOP500, " + t.follower + " vs " + t.leader;
 }
 
