@@ -10,36 +10,64 @@ from pathlib import Path
 from aigap.store import Store, open_store
 from aigap.store.frames import Selection
 
-__all__ = ["analysis_store", "credits_for", "ensure_starter", "reading_store"]
+__all__ = ["analysis_store", "credits_for", "data_note", "ensure_bundled", "ensure_starter",
+           "reading_store"]
 
 
 @contextmanager
 def analysis_store(home: str | Path | None = None, store: Store | None = None
                    ) -> Iterator[Store]:
-    """An open store for analyses; an empty store is first given the bundled starter data.
-
-    The starter data steps aside (is ignored by queries) once any real source is imported.
-    """
+    """An open store for analyses; an empty store is first given the bundled data
+    (:func:`ensure_bundled`)."""
     if store is not None:
         yield store
         return
     with open_store(home) as st:
-        ensure_starter(st)
+        ensure_bundled(st)
         yield st
 
 
-def ensure_starter(store: Store) -> bool:
-    """Import the bundled starter dataset into an empty store. Returns True if it did."""
+def ensure_bundled(store: Store) -> bool:
+    """Give an empty store the data shipped with aigap, in one transaction. True if it did.
+
+    That is Epoch AI's AI Models and Benchmarking Hub files as of the bundled snapshot (CC BY
+    4.0, credited as Epoch AI; vintages retrieved on the snapshot date, marked ``bundled``)
+    and the starter dataset for what Epoch's files lack (indicators, and metrics such as
+    C-Eval). The starter data steps aside wherever public data answers the same question;
+    ``aigap update`` adds fresh vintages that supersede the snapshot's.
+    """
     if store.read_only or not store.is_empty():
         return False
+    from datetime import datetime
+
     from aigap.api.data import store_parsed
     from aigap.sources.base import get_source
+    from aigap.sources.bundled import BUNDLED_SOURCES, load_bundled, snapshot_date
     from aigap.sources.starter import starter_files
 
-    src = get_source("starter")
-    parsed = [d for f in starter_files() for d in src.parse(f)]
-    store_parsed(store, parsed, {src.name: src})
+    starter = get_source("starter")
+    stamp = snapshot_date()
+    sources = {name: get_source(name) for name in (*BUNDLED_SOURCES, starter.name)}
+    parsed = load_bundled() + [d for f in starter_files() for d in starter.parse(f)]
+    store.set_meta("bundled_snapshot", stamp.isoformat())
+    origins = {**dict.fromkeys(BUNDLED_SOURCES, "bundled"), starter.name: "starter"}
+    store_parsed(store, parsed, sources, origin=origins,
+                 retrieved_at=datetime(stamp.year, stamp.month, stamp.day))
     return True
+
+
+#: The earlier name of :func:`ensure_bundled`.
+ensure_starter = ensure_bundled
+
+
+def data_note(home: str | Path | None = None, store: Store | None = None) -> str | None:
+    """One line saying when the store's current data is the data shipped with aigap (the
+    Epoch AI snapshot's date, the starter data), else None; for outputs that use many
+    datasets at once, such as claim verdicts."""
+    from aigap.store.frames import select_vintages
+
+    with analysis_store(home, store) as st:
+        return select_vintages(st, None, table="score").data_note()
 
 
 def credits_for(store: Store, selection: Selection) -> list[str]:

@@ -6,14 +6,15 @@ one transaction, so a bad file anywhere leaves the store exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from aigap.errors import SourceError
 from aigap.sources.base import ParsedDataset, Source, SourceFile, all_sources, get_source
-from aigap.store import DatasetOutcome, Store
+from aigap.store import DatasetOutcome, FileRecord, Store
 
 # Files in a mirror that are documentation, not data.
 _IGNORED = {"source.txt", "readme.md", "readme.txt", "license", "license.txt"}
@@ -65,11 +66,14 @@ class ImportReport:
                 f"rows skipped on purpose); {len(self.unchanged)} unchanged.")
 
 
-def store_parsed(store: Store, parsed: list[ParsedDataset],
-                 sources: dict[str, Source]) -> list[DatasetOutcome]:
-    """Write parsed datasets and each source's licence in one transaction."""
+def store_parsed(store: Store, parsed: list[ParsedDataset], sources: dict[str, Source], *,
+                 origin: str | Mapping[str, str] = "import", retrieved_at: datetime | None = None,
+                 files: Sequence[FileRecord] = ()) -> list[DatasetOutcome]:
+    """Write parsed datasets, each source's licence and the input files' records (with
+    their ``origin``: bundled, starter, download, mirror or import) in one transaction."""
     licences = {name: src.licence for name, src in sources.items()}
-    return store.import_datasets(parsed, licences=licences)
+    return store.import_datasets(parsed, licences=licences, origin=origin,
+                                 retrieved_at=retrieved_at, files=files)
 
 
 def import_path(store: Store, source_name: str, path: Path | str) -> ImportReport:

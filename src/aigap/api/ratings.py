@@ -231,7 +231,7 @@ def indicators(
 
     d_as_of = parse_date(as_of, "as_of")
     with analysis_store(home, store) as st:
-        sel = select_vintages(st, d_as_of)
+        sel = select_vintages(st, d_as_of, table="indicator")
         frame = st.read("indicator", sel.vintages.values())
     if d_as_of is not None and len(frame):
         frame = frame[pd.to_datetime(frame["date"]) <= pd.Timestamp(d_as_of)]

@@ -86,6 +86,30 @@ def echo_json(obj: Any) -> None:
     typer.echo(to_json(obj))
 
 
+def bundled_note(data: dict[str, Any] | None) -> str | None:
+    """The line naming the bundled data an answer used (a Selection's ``to_dict()``)."""
+    if not data:
+        return None
+    parts = []
+    if data.get("bundled_snapshot"):
+        parts.append(f"the Epoch AI snapshot of {data['bundled_snapshot']} bundled with aigap")
+    if data.get("bundled_starter_data"):
+        parts.append("the bundled starter dataset")
+    if not parts:
+        return None
+    return ("Data: " + " and ".join(parts)
+            + " (run `aigap update` for the latest public data).")
+
+
+def print_store_note() -> None:
+    """Print which bundled data the store's current answers come from (if any)."""
+    from aigap.api.context import data_note
+
+    note = data_note(state.home)
+    if note:
+        typer.echo(note)
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print one line to stderr and exit with ``code``."""
     typer.echo(f"Error: {message}", err=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aigap.cli.app import FormatOption, app, check_format, echo_json, state
+from aigap.cli.app import FormatOption, app, check_format, echo_json, print_store_note, state
 
 if TYPE_CHECKING:
     from aigap.claims.evaluate import ClaimResult
@@ -88,6 +88,7 @@ def claims_cmd(
     Console().print(frame_to_rich(frame[["id", "date", "verdict_at_claim", "metric_at_claim",
                                          "as_of", "verdict_as_of", "metric_as_of"]],
                                   title="aigap claims"))
+    print_store_note()
 
 
 @claims_app.command("show")
@@ -135,3 +136,4 @@ def show(
     for r in c.record:
         con.print(f"recorded: {r.indicator_id} {r.country} {r.date} = {r.value:g} {r.unit} "
                   f"({r.source_name}{', ' + r.source_url if r.source_url else ''})")
+    print_store_note()

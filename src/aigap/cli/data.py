@@ -209,8 +209,8 @@ def models_cmd(
         if attribution == "fractional":
             cols.append("weight")
         console.print(frame_to_rich(frame[cols], title=f"{len(frame)} models"))
-        if sel and sel.starter:
-            console.print("Data: the bundled starter dataset (run `aigap update` for the "
-                          "full public data).")
+        note = sel.data_note() if sel else None
+        if note:
+            console.print(note, markup=False)
         for w in (sel.warnings if sel else []):
             console.print(f"[yellow]Warning:[/] {w}")

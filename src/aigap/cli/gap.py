@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aigap.cli.app import FormatOption, app, check_format, echo_json, state
+from aigap.cli.app import FormatOption, app, bundled_note, check_format, echo_json, state
 
 Leader = Annotated[str, typer.Option("--leader", "-l", help="Leading group: ISO3, a name "
                                      "('US'), a group (EU27, US+allies, ROW) or open/closed.")]
@@ -58,9 +58,10 @@ def _data_lines(data: dict[str, Any]) -> None:
 
     console = Console()
     vint = ", ".join(f"{k}#{v}" for k, v in sorted(data.get("vintage_ids", {}).items()))
-    console.print(f"[dim]Data: {vint or 'none'}"
-                  + (" (bundled starter data)" if data.get("bundled_starter_data") else "")
-                  + "[/dim]")
+    console.print(f"[dim]Data: {vint or 'none'}[/dim]")
+    note = bundled_note(data)
+    if note:
+        console.print(note, markup=False)
     for credit in data.get("credits", []):
         console.print(f"[dim]Credit: {credit}[/dim]")
     for w in data.get("warnings", []):

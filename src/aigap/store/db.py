@@ -37,7 +37,41 @@ def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(table.ddl())
 
 
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _migration_1}
+def _migration_2(con: duckdb.DuckDBPyConnection) -> None:
+    """File-level records: every input file imported (size, sha256, where it came from), so
+    an update recognises unchanged files before parsing them."""
+    con.execute(SOURCE_FILE_DDL)
+
+
+SOURCE_FILE_DDL = """
+CREATE TABLE IF NOT EXISTS source_file (
+  sha256 VARCHAR NOT NULL,
+  source VARCHAR NOT NULL,
+  bytes BIGINT,
+  file_name VARCHAR NOT NULL,
+  origin VARCHAR NOT NULL,
+  imported_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (sha256, source)
+)
+"""
+
+#: Origins of a file record: shipped with aigap (the Epoch snapshot, the starter data),
+#: downloaded, read from a mirror folder, or imported by ``aigap import``.
+ORIGINS = ("bundled", "starter", "download", "mirror", "import")
+
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    1: _migration_1, 2: _migration_2}
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One input file as the store records it (for files that gave no dataset of their own,
+    such as a sidecar, the caller passes these to :meth:`Store.import_datasets`)."""
+
+    source: str
+    file_name: str
+    sha256: str
+    bytes: int | None
 
 
 @dataclass
@@ -146,11 +180,16 @@ class Store:
         licence: str | None = None,
         licences: Mapping[str, str | None] | None = None,
         retrieved_at: datetime | None = None,
+        origin: str | Mapping[str, str] = "import",
+        files: Sequence[FileRecord] = (),
     ) -> list[DatasetOutcome]:
         """Store parsed datasets, all in one transaction, vintage rows and licences included.
 
         A dataset whose sha256 is already stored is reported ``unchanged`` and not written.
         ``licences`` maps a source name to its licence (else ``licence`` applies to all).
+        Every input file (those of ``parsed`` and ``files``) is recorded in ``source_file``
+        with its size and ``origin`` (one of :data:`ORIGINS`, or a mapping source -> origin)
+        in the same transaction.
 
         Raises:
             SchemaError: a frame does not fit its canonical table (nothing is written).
@@ -209,11 +248,41 @@ class Store:
             for table, frames in batches.items():
                 self._insert(table, pd.concat(frames, ignore_index=True))
             self._refresh_current(touched)
+            self._record_files(parsed, files, origin, now)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
         return outcomes
+
+    def _record_files(self, parsed: Sequence[ParsedDataset], files: Sequence[FileRecord],
+                      origin: str | Mapping[str, str], now: datetime) -> None:
+        """Record each input file once (the first origin recorded for its bytes stays)."""
+        def origin_of(source: str) -> str:
+            found = origin if isinstance(origin, str) else origin.get(source, "import")
+            if found not in ORIGINS:
+                raise AigapError(f"origin: expected one of {', '.join(ORIGINS)}, got "
+                                 f"{found!r}")
+            return found
+
+        rows = {(p.file.sha256, p.source): [p.file.sha256, p.source, len(p.file.data),
+                                             p.file.name, origin_of(p.source), now]
+                for p in parsed}
+        for f in files:
+            rows.setdefault((f.sha256, f.source), [f.sha256, f.source, f.bytes, f.file_name,
+                                                   origin_of(f.source), now])
+        if rows:
+            self.con.executemany("INSERT OR IGNORE INTO source_file VALUES (?, ?, ?, ?, ?, ?)",
+                                 list(rows.values()))
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store one setting in the ``meta`` table (e.g. the bundled snapshot's date)."""
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    def meta(self, key: str) -> str | None:
+        """A value from the ``meta`` table, None when unset."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return str(row[0]) if row else None
 
     def _insert(self, table: str, frame: pd.DataFrame) -> None:
         """Insert canonical rows (with a ``vintage_id`` column) in one statement."""
@@ -356,6 +425,54 @@ class Store:
         """True when no vintage has been imported yet."""
         row = self.con.execute("SELECT count(*) FROM vintage").fetchone()
         return not (row and row[0])
+
+    def known_files(self, source: str | None = None) -> dict[str, int | None]:
+        """sha256 -> size in bytes of every input file already imported (for ``source``).
+
+        Files recorded before file records existed (schema v1) come from the vintage table
+        with an unknown size (None), which matches on the hash alone.
+        """
+        where, params = ("WHERE source = ?", [source]) if source else ("", [])
+        known: dict[str, int | None] = {
+            str(h): None for (h,) in self.con.execute(
+                f"SELECT DISTINCT sha256 FROM vintage {where}", params).fetchall()}  # noqa: S608
+        for h, n in self.con.execute(
+                f"SELECT sha256, bytes FROM source_file {where}", params).fetchall():  # noqa: S608
+            known[str(h)] = None if n is None else int(n)
+        return known
+
+    def stored_outcomes(self, shas: Iterable[str]) -> list[DatasetOutcome]:
+        """An ``unchanged`` outcome for every stored vintage read from these files (used
+        when an update skips files it recognises without parsing them)."""
+        rows = self.con.execute(
+            "SELECT source, dataset, file_name, vintage_id, n_rows, skipped, data_as_of "
+            "FROM vintage WHERE list_contains(?, sha256) ORDER BY source, dataset, vintage_id",
+            [sorted(set(shas))]).fetchall()
+        return [DatasetOutcome(str(s), str(d), str(f), "unchanged", int(v), int(n),
+                               json.loads(k) if k else {}, a)
+                for s, d, f, v, n, k, a in rows]
+
+    def bundled_snapshot(self, vintage_ids: Iterable[int]) -> date | None:
+        """The bundled snapshot's date when any of these vintages came from the files
+        shipped with aigap (origin ``bundled``), else None."""
+        row = self.con.execute(
+            "SELECT count(*) FROM vintage v JOIN source_file f ON f.sha256 = v.sha256 "
+            "AND f.source = v.source WHERE f.origin = 'bundled' "
+            "AND list_contains(?, v.vintage_id)", [[int(v) for v in vintage_ids]]).fetchone()
+        stamp = self.meta("bundled_snapshot")
+        if not row or not row[0] or not stamp:
+            return None
+        return date.fromisoformat(stamp)
+
+    def datasets_with(self, table: str, vintage_ids: Iterable[int]) -> set[str]:
+        """The datasets among these vintages that hold rows of a canonical table."""
+        if table not in schema.TABLES:
+            raise SourceError(f"unknown table {table!r}")
+        rows = self.con.execute(
+            f'SELECT DISTINCT v.dataset FROM (SELECT DISTINCT vintage_id FROM "{table}" '  # noqa: S608
+            "WHERE list_contains(?, vintage_id)) t JOIN vintage v USING (vintage_id)",
+            [[int(v) for v in vintage_ids]]).fetchall()
+        return {str(r[0]) for r in rows}
 
     def sources_of(self, vintage_ids: Iterable[int]) -> dict[str, str]:
         """Dataset -> source of the given vintages."""

@@ -20,8 +20,11 @@ from aigap.store.db import Store, VintageFallbackWarning
 
 #: Sources whose ``model`` rows form the model catalogue (others, such as leaderboard
 #: tables, only map keys to organisations).
-CATALOGUE_SOURCES = ("epoch-models", "starter")
+CATALOGUE_SOURCES = ("epoch-models", "scores", "starter")
 STARTER = "starter"
+#: The user's own results (``aigap import scores``): stored beside the public data, never
+#: counted as the public data that makes the starter data step aside.
+USER_SCORES = "scores"
 
 # Preference when several datasets list the same model key (lower = preferred).
 _DATASET_RANK = {"all_ai_models": 0, "notable_ai_models": 1, "frontier_ai_models": 2,
@@ -38,6 +41,8 @@ class Selection:
     starter: bool = False
     #: dataset -> the newest date its chosen vintage carries (its ``data_as_of``)
     data_dates: dict[str, date | None] = field(default_factory=dict)
+    #: the date of the Epoch AI snapshot bundled with aigap, when the data used comes from it
+    bundled_snapshot: date | None = None
 
     def newest_data(self) -> date | None:
         """The newest data date among the chosen vintages."""
@@ -52,7 +57,22 @@ class Selection:
                            for k, v in sorted(self.data_dates.items())},
             "warnings": self.warnings,
             "bundled_starter_data": self.starter,
+            "bundled_snapshot": (self.bundled_snapshot.isoformat() if self.bundled_snapshot
+                                 else None),
         }
+
+    def data_note(self) -> str | None:
+        """One line saying the data is bundled (snapshot date, starter data), else None."""
+        parts = []
+        if self.bundled_snapshot:
+            parts.append(f"the Epoch AI snapshot of {self.bundled_snapshot.isoformat()} "
+                         "bundled with aigap")
+        if self.starter:
+            parts.append("the bundled starter dataset")
+        if not parts:
+            return None
+        return ("Data: " + " and ".join(parts)
+                + " (run `aigap update` for the latest public data).")
 
 
 def choose_vintages(store: Store, as_of: date | None, sources: tuple[str, ...] | None,
@@ -68,20 +88,35 @@ def choose_vintages(store: Store, as_of: date | None, sources: tuple[str, ...] |
 
 
 def select_vintages(store: Store, as_of: date | None,
-                    sources: tuple[str, ...] | None = None) -> Selection:
-    """The vintages to read for ``as_of`` (starter data stepping aside for real data)."""
-    return drop_starter_if_real(choose_vintages(store, as_of, sources), store)
+                    sources: tuple[str, ...] | None = None, *,
+                    table: str | None = None) -> Selection:
+    """The vintages to read for ``as_of`` (starter data stepping aside for real data on
+    ``table``; see :func:`drop_starter_if_real`)."""
+    return drop_starter_if_real(choose_vintages(store, as_of, sources), store, table=table)
 
 
-def drop_starter_if_real(sel: Selection, store: Store) -> Selection:
-    """The bundled starter data steps aside as soon as any real source is stored."""
+def drop_starter_if_real(sel: Selection, store: Store, *, table: str | None = None
+                         ) -> Selection:
+    """The bundled starter data steps aside where public data answers the same question.
+
+    Public data is any source but the starter data and the user's own results (``scores``:
+    one's own numbers sit beside the starter data, they do not replace it). With ``table``,
+    only public datasets holding rows of that table count, so the starter indicators stay
+    when the public data stored has models and scores but no indicators. Also records
+    whether the bundled Epoch snapshot is among the vintages used.
+    """
     sources = store.sources_of(sel.vintages.values())
-    real = {d for d, s in sources.items() if s != STARTER}
-    if real:
-        sel.vintages = {d: v for d, v in sel.vintages.items() if sources.get(d) != STARTER}
+    starter = {d for d, s in sources.items() if s == STARTER}
+    public = {d for d, s in sources.items() if s not in (STARTER, USER_SCORES)}
+    if starter and public and table is not None:
+        public = store.datasets_with(table, [sel.vintages[d] for d in public])
+    if starter and public:
+        sel.vintages = {d: v for d, v in sel.vintages.items() if d not in starter}
         sel.data_dates = {d: v for d, v in sel.data_dates.items() if d in sel.vintages}
-    else:
-        sel.starter = bool(sel.vintages)
+        sel.warnings = [w for w in sel.warnings
+                        if not any(f"of {d} is" in w for d in starter)]
+    sel.starter = bool(starter) and not public
+    sel.bundled_snapshot = store.bundled_snapshot(sel.vintages.values())
     return sel
 
 
@@ -165,7 +200,8 @@ def load_models(store: Store, *, as_of: date | None = None) -> tuple[pd.DataFram
     all-models dataset). Adds ``notable``, ``frontier_list`` and ``large_scale`` flags from
     membership of Epoch's sub-datasets.
     """
-    sel = drop_starter_if_real(choose_vintages(store, as_of, CATALOGUE_SOURCES), store)
+    sel = drop_starter_if_real(choose_vintages(store, as_of, CATALOGUE_SOURCES), store,
+                               table="model")
     ids = tuple(sorted(sel.vintages.values()))
     frame = memo(store, ("catalogue", ids), lambda: _catalogue(store, ids))
     if as_of is not None and len(frame):
@@ -220,7 +256,8 @@ def load_observations(
             f"metric: no scores for {metric!r} in the store"
             + (f"; metrics available: {hint}" if known else "; run `aigap update` first")
         )
-    sel = drop_starter_if_real(choose_vintages(store, as_of, None, datasets), store)
+    sel = drop_starter_if_real(choose_vintages(store, as_of, None, datasets), store,
+                               table="score")
     ids = tuple(sorted(sel.vintages.values()))
     frame = memo(store, ("observations", metric, ids),
                  lambda: _observations(store, metric, ids))
@@ -349,6 +386,7 @@ def read_table(
     per edition) and editions dated after ``as_of`` are left out.
     """
     sel = choose_vintages(store, as_of, (source,))
+    sel.bundled_snapshot = store.bundled_snapshot(sel.vintages.values())
     if all_vintages and as_of is not None:
         frame = store.vintages(source=source)
         late = set(frame.loc[pd.to_datetime(frame["data_as_of"]) > pd.Timestamp(as_of),
