@@ -12,7 +12,7 @@ import pytest
 
 import aigap
 from aigap.errors import SchemaError
-from aigap.ingest import import_path
+from aigap.api.data import import_path
 from aigap.sources import SourceFile, get_source
 from aigap.sources.user_scores import PROVENANCE, metric_id, parse_results
 from aigap.store import Store

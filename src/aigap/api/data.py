@@ -10,27 +10,33 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aigap.errors import SourceError
 from aigap.sources.base import ParsedDataset, Source, SourceFile, all_sources, get_source
 from aigap.store import DatasetOutcome, FileRecord, Store
 
-# Files in a mirror that are documentation, not data.
-_IGNORED = {"source.txt", "readme.md", "readme.txt", "license", "license.txt"}
+if TYPE_CHECKING:
+    from aigap.sources.fingerprint import Fingerprint
 
-Progress = Callable[[str], None]
+#: Called as ``progress(done, total, label)`` while files are hashed, parsed and stored.
+Progress = Callable[[int, int, str], None]
 
-#: Mirrors with at least this many files are parsed in a process pool.
+#: Mirrors with at least this many files to parse are parsed in a process pool.
 PARALLEL_MIN_FILES = 24
 
 
 @dataclass
 class ImportReport:
-    """What an import or update did."""
+    """What an import or update did.
+
+    ``skipped_files``: files recognised as already stored (same size and sha256) and not
+    parsed; ``unrecognised``: files no selected source claims (not imported).
+    """
 
     outcomes: list[DatasetOutcome] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)
+    skipped_files: list[str] = field(default_factory=list)
 
     @property
     def imported(self) -> list[DatasetOutcome]:
@@ -52,6 +58,7 @@ class ImportReport:
             "rows_skipped": sum(sum(o.skipped.values()) for o in self.imported),
             "datasets": [o.to_dict() for o in self.outcomes],
             "unrecognised_files": self.unrecognised,
+            "unchanged_files": self.skipped_files,
         }
 
     def summary_line(self) -> str:
@@ -76,24 +83,105 @@ def store_parsed(store: Store, parsed: list[ParsedDataset], sources: dict[str, S
                                  retrieved_at=retrieved_at, files=files)
 
 
-def import_path(store: Store, source_name: str, path: Path | str) -> ImportReport:
-    """Import one file (or a folder of files) for a named source: ``aigap import``."""
-    source = get_source(source_name)
+def resolve_source(name: str, parameter: str = "source") -> Source:
+    """The registered source a name means (case-blind, by name or title; closest names
+    suggested otherwise)."""
+    from aigap.analysis.names import match_name, source_candidates
+
+    return get_source(match_name(name, source_candidates(), what="source",
+                                 parameter=parameter))
+
+
+def import_path(store: Store, source_name: str, path: Path | str, *,
+                defaults: Mapping[str, Any] | None = None,
+                progress: Progress | None = None) -> ImportReport:
+    """Import one file (or a folder of files) for a named source: ``aigap import``.
+
+    In a folder, files the source does not claim (by name pattern and header) are skipped
+    and listed in the report, as ``update --from`` does; files already stored (same size
+    and sha256) are not parsed again. ``defaults`` (source ``scores`` only) fill the model
+    facts an evaluation log lacks (organisation, country, release_date, evaluator,
+    open_weights...; see :func:`aigap.sources.user_scores.parse_results`).
+
+    Raises:
+        SourceError: no such path, or nothing in it for this source.
+        SchemaError: a bad file (file, row, column and what was expected).
+    """
+    from aigap.sources.fingerprint import scan, split_unchanged
+
+    source = resolve_source(source_name)
     path = Path(path)
     if not path.exists():
         raise SourceError(f"{path}: no such file or folder")
-    files = [path] if path.is_file() else _mirror_files(path)
+    if defaults and source.name != "scores":
+        raise SourceError(f"--org/--country/--release-date/--evaluator/--open-weights apply "
+                          f"to `aigap import scores` only, not {source.name}")
+    if path.is_file():
+        fps = scan_files([path])
+        unrecognised: list[str] = []
+    else:
+        fps = scan(path)
+        mine = [fp for fp in fps if _claimed(source, fp.path)]
+        unrecognised = [str(fp.path.relative_to(path)) for fp in fps if fp not in mine]
+        fps = mine
+    same, new = split_unchanged(fps, store.known_files(source.name))
     parsed: list[ParsedDataset] = []
-    for f in files:
-        parsed.extend(source.parse(SourceFile.from_path(f)))
-    if not parsed:
-        raise SourceError(f"{path}: no {source_name} data found")
-    return ImportReport(store_parsed(store, parsed, {source.name: source}))
+    for i, fp in enumerate(new):
+        if progress:
+            progress(i, len(new), fp.path.name)
+        parsed.extend(_parse_file(source, fp.path, defaults))
+    if progress:
+        progress(len(new), len(new), "")
+    if not parsed and not same:
+        raise SourceError(f"{path}: no {source.name} data found")
+    outcomes = store_parsed(store, parsed, {source.name: source}, origin="import",
+                            files=_records(source.name, new)) if parsed else []
+    outcomes += [o for o in store.stored_outcomes(fp.sha256 for fp in same)
+                 if o.source == source.name]
+    return ImportReport(outcomes, unrecognised, [str(fp.path) for fp in same])
+
+
+def _parse_file(source: Source, path: Path, defaults: Mapping[str, Any] | None
+                ) -> list[ParsedDataset]:
+    """Parse one file; own results take command-line defaults over a sidecar's."""
+    file = SourceFile.from_path(path)
+    if source.name == "scores" and defaults:
+        from aigap.sources.user_scores import SIDECAR_SUFFIX, parse_results, read_sidecar
+
+        if file.basename.lower().endswith(SIDECAR_SUFFIX):
+            return []
+        return parse_results(file, defaults={**read_sidecar(file), **defaults})
+    return source.parse(file)
+
+
+def _claimed(source: Source, path: Path) -> bool:
+    """Whether ``source`` reads this file (a source without patterns, such as ``scores``,
+    reads every CSV and JSON file)."""
+    if not source.patterns:
+        return path.suffix.lower() in (".csv", ".json")
+    return claim(path, [source]) is not None
+
+
+def scan_files(paths: Sequence[Path]) -> list[Fingerprint]:
+    """Fingerprints (size, mtime, sha256) of given files."""
+    from aigap.sources.fingerprint import Fingerprint, hash_file
+
+    out = []
+    for p in paths:
+        st = p.stat()
+        out.append(Fingerprint(p, st.st_size, st.st_mtime_ns, hash_file(p)))
+    return out
+
+
+def _records(source: str, fps: Iterable[Fingerprint]) -> list[FileRecord]:
+    """File records for files that were parsed (including those that gave no dataset)."""
+    return [FileRecord(source, fp.path.name, fp.sha256, fp.size) for fp in fps]
 
 
 def _mirror_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file()
-                  and p.name.lower() not in _IGNORED and not p.name.startswith("."))
+    from aigap.sources.fingerprint import candidate_files
+
+    return candidate_files(folder)
 
 
 def claim(file: Path, sources: Iterable[Source]) -> Source | None:
@@ -116,29 +204,44 @@ def update_from_dir(
 ) -> ImportReport:
     """Import every recognised file under ``folder`` (an offline mirror) in one transaction.
 
-    Files no selected source recognises are listed in the report, not imported. Large
-    mirrors are parsed in ``workers`` processes (default: up to 2, one per core); nothing is
-    written until every file has parsed.
+    Files are fingerprinted first (size and sha256); those already stored are reported
+    unchanged without being parsed, so a repeat update costs a hash per file. Files no
+    selected source recognises are listed in the report, not imported. Many new files are
+    parsed in ``workers`` processes (default: up to 2, one per core); nothing is written
+    until every file has parsed.
     """
+    from aigap.sources.fingerprint import scan, split_unchanged
+
     folder = Path(folder)
     if not folder.is_dir():
         raise SourceError(f"--from {folder}: not a folder")
-    chosen = [get_source(n) for n in sources] if sources else all_sources()
+    chosen = [resolve_source(n) for n in sources] if sources else all_sources()
+    fps = scan(folder)
+    known = store.known_files()
+    same, new = split_unchanged(fps, known)
     tasks: list[tuple[str, Path]] = []
     unrecognised: list[str] = []
-    for f in _mirror_files(folder):
-        src = claim(f, chosen)
+    parsed_fps: dict[str, list[Fingerprint]] = {}
+    for fp in new:
+        src = claim(fp.path, chosen)
         if src is None:
-            unrecognised.append(str(f.relative_to(folder)))
+            unrecognised.append(str(fp.path.relative_to(folder)))
         else:
-            tasks.append((src.name, f))
+            tasks.append((src.name, fp.path))
+            parsed_fps.setdefault(src.name, []).append(fp)
     parsed: list[ParsedDataset] = []
-    for name, result in _parse_all(tasks, workers=workers):
+    for i, (name, result) in enumerate(_parse_all(tasks, workers=workers)):
         if progress:
-            progress(name)
+            progress(i + 1, len(tasks), name)
         parsed.extend(result)
-    outcomes = store_parsed(store, parsed, {s.name: s for s in chosen})
-    return ImportReport(outcomes, unrecognised)
+    records = [r for name, group in parsed_fps.items() for r in _records(name, group)]
+    outcomes = (store_parsed(store, parsed, {s.name: s for s in chosen}, origin="mirror",
+                             files=records) if parsed or records else [])
+    names = {s.name for s in chosen}
+    outcomes += [o for o in store.stored_outcomes(fp.sha256 for fp in same)
+                 if o.source in names]
+    return ImportReport(outcomes, unrecognised,
+                        [str(fp.path.relative_to(folder)) for fp in same])
 
 
 def _parse_task(task: tuple[str, Path]) -> list[ParsedDataset]:
@@ -202,13 +305,16 @@ def update_live(
 
     from aigap.sources.fetch import Downloader, rich_progress
 
-    chosen = [get_source(n) for n in sources] if sources else all_sources()
+    chosen = [resolve_source(n) for n in sources] if sources else all_sources()
     mirror = os.environ.get(MIRROR_URL_ENV)
     parsed: list[ParsedDataset] = []
+    records: list[FileRecord] = []
+    same: list[str] = []
     own = downloader is None
     dl = downloader or Downloader()
     try:
         for src in chosen:
+            known = store.known_files(src.name)
             for url in src.urls:
                 target = resolve_url(url, mirror)
                 bar = (rich_progress(target.rsplit("/", 1)[-1]) if show_progress
@@ -217,8 +323,16 @@ def update_live(
                     res = dl.fetch(target, progress=callback)
                 file = SourceFile(name=res.name, data=res.path.read_bytes(), url=url,
                                   path=res.path)
+                if known.get(file.sha256, -1) in (None, len(file.data)):
+                    same.append(file.sha256)  # these bytes are stored: no need to parse
+                    continue
+                records.append(FileRecord(src.name, file.name, file.sha256, len(file.data)))
                 parsed.extend(src.parse(file))
     finally:
         if own:
             dl.close()
-    return ImportReport(store_parsed(store, parsed, {s.name: s for s in chosen}))
+    outcomes = (store_parsed(store, parsed, {s.name: s for s in chosen}, origin="download",
+                             files=records) if parsed or records else [])
+    names = {s.name for s in chosen}
+    outcomes += [o for o in store.stored_outcomes(same) if o.source in names]
+    return ImportReport(outcomes)

@@ -141,8 +141,30 @@ def flag_message(exc: AigapError) -> str:
 
 def load_commands() -> None:
     """Import every command module so its commands are registered."""
+    _plain_flags_in_help()
     for mod in COMMAND_MODULES:
         importlib.import_module(mod)
+
+
+def _plain_flags_in_help() -> None:
+    """On/off flags show no ``<bool>`` type placeholder in ``--help`` (a flag takes no
+    value; typer >= 0.20 prints one anyway)."""
+    try:
+        from typer.core import TyperOption
+    except ImportError:  # pragma: no cover - older typer prints no placeholder
+        return
+    original = getattr(TyperOption, "display_type_rich", None)
+    if original is None or getattr(original, "_aigap_plain", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        if getattr(self, "is_flag", False) or getattr(self, "is_bool_flag", False):
+            return None
+        result: str | None = original(self, ctx)
+        return result
+
+    display_type_rich._aigap_plain = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,7 +16,13 @@ def _console(stderr: bool = True):  # type: ignore[no-untyped-def]
     return Console(stderr=stderr)
 
 
-def _print_report(report, fmt: str) -> None:  # type: ignore[no-untyped-def]
+#: Rows of the per-dataset table shown without --verbose (the rest are summarised).
+SUMMARY_SOURCES_MAX = 12
+
+
+def _print_report(report, fmt: str, *, verbose: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """JSON/CSV: every dataset. Table: one row per source (the full per-dataset table with
+    ``verbose``), the summary line and the unrecognised files, in at most ~30 lines."""
     from aigap.present.output import frame_to_csv, frame_to_rich
 
     if fmt == "json":
@@ -29,16 +35,89 @@ def _print_report(report, fmt: str) -> None:  # type: ignore[no-untyped-def]
         typer.echo(frame_to_csv(rows), nl=False)
         return
     console = _console(stderr=False)
-    if len(rows):
+    if len(rows) and verbose:
         rows["skipped"] = rows["skipped"].map(
             lambda d: "; ".join(f"{v} {k}" for k, v in d.items()) if d else "")
         console.print(frame_to_rich(rows[["source", "dataset", "status", "rows", "skipped",
                                           "data_as_of", "vintage_id"]]))
+    elif len(rows):
+        console.print(frame_to_rich(_per_source(rows), title="Datasets per source"))
     console.print(report.summary_line())
     if report.unrecognised:
-        console.print(f"{len(report.unrecognised)} files not recognised by any source "
-                      "(not imported): " + ", ".join(report.unrecognised[:8])
-                      + (" ..." if len(report.unrecognised) > 8 else ""))
+        shown = ", ".join(report.unrecognised[:3])
+        more = len(report.unrecognised) - 3
+        console.print(f"{len(report.unrecognised)} files not recognised by any source (not "
+                      f"imported): {shown}" + (f" and {more} more" if more > 0 else ""),
+                      markup=False)
+    if len(rows) and not verbose:
+        console.print("Run with --verbose for every dataset.", markup=False)
+
+
+def _per_source(rows):  # type: ignore[no-untyped-def]
+    """One row per source: datasets imported and unchanged, rows imported, newest data."""
+    import pandas as pd
+
+    imported = rows["status"] == "imported"
+    out = pd.DataFrame({
+        "source": rows["source"],
+        "imported": imported.astype(int),
+        "unchanged": (~imported).astype(int),
+        "rows": rows["rows"].where(imported, 0),
+        "newest_data": rows["data_as_of"],
+    }).groupby("source", sort=True).agg(
+        {"imported": "sum", "unchanged": "sum", "rows": "sum", "newest_data": "max"})
+    out = out.reset_index()
+    if len(out) > SUMMARY_SOURCES_MAX:
+        head = out.iloc[:SUMMARY_SOURCES_MAX - 1]
+        rest = out.iloc[SUMMARY_SOURCES_MAX - 1:]
+        tail = pd.DataFrame([{"source": f"{len(rest)} more sources",
+                              "imported": rest["imported"].sum(),
+                              "unchanged": rest["unchanged"].sum(),
+                              "rows": rest["rows"].sum(), "newest_data": rest["newest_data"].max()}])
+        out = pd.concat([head, tail], ignore_index=True)
+    out["rows"] = out["rows"].map(lambda n: f"{int(n):,}")
+    return out
+
+
+class _Bar:
+    """A rich progress bar with counts and time left, fed ``(done, total, label)``."""
+
+    def __init__(self, what: str, enabled: bool) -> None:
+        self.what = what
+        self.enabled = enabled
+        self.bar = None
+        self.task = None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if self.enabled:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TextColumn("files"),
+                                TimeRemainingColumn(), TextColumn("{task.fields[label]}"),
+                                console=_console(), transient=True)
+            self.bar.__enter__()
+            self.task = self.bar.add_task(self.what, total=None, label="")
+        return self
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, completed=done, total=total or None,
+                            label=label[:24])
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="List every dataset, not "
+                                       "only one line per source.")]
 
 
 @app.command("update")
@@ -48,12 +127,14 @@ def update(
         "files, e.g. ../shared/data) instead of downloading.")] = None,
     source: Annotated[list[str] | None, typer.Option(
         "--source", "-s", help="Only these sources (repeatable); see `aigap sources`.")] = None,
+    verbose: Verbose = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Download the latest public data (or import a mirror with --from) into the store.
 
-    Files already stored (same sha256) are left alone, so running it twice is safe and
-    reports no changes the second time. Examples:
+    Files already stored (same size and sha256) are recognised before parsing and left
+    alone, so running it twice is quick and reports no changes the second time. Fresh
+    vintages supersede the Epoch AI snapshot bundled with aigap. Examples:
 
         aigap update --from ../shared/data
 
@@ -62,30 +143,55 @@ def update(
     from aigap.api.data import update_from_dir
     from aigap.store import open_store
 
+    from aigap.api.context import ensure_bundled
+
     fmt = check_format(fmt)
     with open_store(state.home) as store:
+        if source:  # a partial update keeps the bundled data for the other sources
+            ensure_bundled(store)
         if from_dir is not None:
-            console = _console()
-            with console.status("Importing...") as status:
-                report = update_from_dir(
-                    store, from_dir, sources=source,
-                    progress=lambda f: status.update(f"Parsing {f}"),
-                )
+            with _Bar("Importing", fmt == "table") as bar:
+                report = update_from_dir(store, from_dir, sources=source, progress=bar)
         else:
             from aigap.api.data import update_live
 
             report = update_live(store, sources=source, show_progress=fmt == "table")
-    _print_report(report, fmt)
+    _print_report(report, fmt, verbose=verbose)
 
 
 @app.command("import")
 def import_(
-    source: Annotated[str, typer.Argument(help="Source name, e.g. epoch-models (see "
-                                          "`aigap sources`).")],
-    path: Annotated[Path, typer.Argument(help="File (CSV, zip, xls...) or folder to import.")],
+    source: Annotated[str, typer.Argument(help="Source name, e.g. epoch-models, or scores "
+                                          "for your own results (see `aigap sources`).")],
+    path: Annotated[Path, typer.Argument(help="File (CSV, JSON, zip, xls...) or folder to "
+                                         "import; in a folder, files the source does not "
+                                         "read are skipped.")],
+    org: Annotated[str | None, typer.Option("--org", help="scores: the organisation that "
+                                            "made the model, for logs that do not say.")
+                   ] = None,
+    country: Annotated[str | None, typer.Option("--country", "-c", help="scores: the "
+                                                "developer's country (ISO3 or name).")
+                       ] = None,
+    release_date: Annotated[str | None, typer.Option("--release-date", help="scores: the "
+                                                     "model's release date (YYYY-MM-DD).")
+                            ] = None,
+    evaluator: Annotated[str | None, typer.Option("--evaluator", help="scores: who ran the "
+                                                  "evaluation (shown with every score).")
+                         ] = None,
+    open_weights: Annotated[bool | None, typer.Option(
+        "--open-weights/--closed-weights", help="scores: whether the model's weights are "
+        "published.", show_default=False)] = None,
+    model: Annotated[str | None, typer.Option("--model", help="scores: the model's name, "
+                                              "replacing the log's own.")] = None,
+    verbose: Verbose = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Import one file (or folder) for a named source.
+
+    Your own results: `aigap import scores results.csv` (columns in docs/data.md), or an
+    Inspect AI / lm-evaluation-harness log with the facts it lacks:
+
+        aigap import scores run.json --org "Acme AI" --country FRA --release-date 2026-05-01
 
     Example: aigap import epoch-models ~/Downloads/all_ai_models.csv
     """
@@ -93,9 +199,15 @@ def import_(
     from aigap.store import open_store
 
     fmt = check_format(fmt)
-    with open_store(state.home) as store:
-        report = import_path(store, source, path)
-    _print_report(report, fmt)
+    given = {"organisation": org, "country": country, "release_date": release_date,
+             "evaluator": evaluator, "open_weights": open_weights, "model": model}
+    defaults = {k: v for k, v in given.items() if v is not None}
+    from aigap.api.context import ensure_bundled
+
+    with open_store(state.home) as store, _Bar("Importing", fmt == "table") as bar:
+        ensure_bundled(store)  # one's own results sit beside the public data
+        report = import_path(store, source, path, defaults=defaults or None, progress=bar)
+    _print_report(report, fmt, verbose=verbose)
 
 
 @app.command("sources")

@@ -10,7 +10,7 @@ from aigap.cli.app import FormatOption, app, bundled_note, check_format, echo_js
 
 Leader = Annotated[str, typer.Option("--leader", "-l", help="Leading group: ISO3, a name "
                                      "('US'), a group (EU27, US+allies, ROW) or open/closed.")]
-Follower = Annotated[str, typer.Option("--follower", "-F", help="Following group (CHN/China "
+Follower = Annotated[str, typer.Option("--follower", "-t", help="Following (trailing) group (CHN/China "
                                        "includes Hong Kong and Macao).")]
 Metric = Annotated[str, typer.Option("--metric", "-m", help="Score metric, higher is better: "
                                      "eci, gpqa_diamond, mmlu, arena_text... (`aigap metrics`)")]
@@ -101,11 +101,14 @@ def lag_cmd(
     report = lag(leader, follower, metric, method=method, tau=tau, as_of=as_of, since=since,
                  attribution=attribution, drop_first=drop_first, bootstrap=bootstrap,
                  seed=seed, level=level, sensitivity=sensitivity, home=state.home)
-    title = (f"{report.follower_label} behind {report.leader_label} on {metric} "
+    title = (f"{report.follower_label} behind {report.leader_label} on "
+             f"{report.request.metric} "
              f"({int(level * 100)}% bootstrap intervals, {bootstrap} resamples)")
     if not emit_report(report, fmt, title):
         return
     recs = report.result.follower_records.tail(5)
+    if len(recs) and report.own_results:
+        recs = recs.assign(own_result=recs["model"].map(report.own_results).fillna(""))
     if len(recs):
         _print_table(recs, f"latest {report.follower_label} records")
     if report.sensitivity is not None:

@@ -234,6 +234,44 @@ def metrics(store: Store) -> pd.DataFrame:
     return store.metric_summary(ids)
 
 
+#: Metric ids (or prefixes) that only a source not bundled with aigap provides: what the
+#: data is and the command that brings it.
+METRIC_SOURCES: dict[str, tuple[str, str]] = {
+    "arena_text": ("LMArena ratings",
+                   "aigap update --source lmarena-history --source lmarena-catalog "
+                   "--source lmarena-tables"),
+    "mt_bench": ("LMArena leaderboard tables", "aigap update --source lmarena-tables"),
+    "hf_open_llm_v1": ("Open LLM Leaderboard v1 scores",
+                       "aigap update --source hf-open-llm-v1"),
+    "hf_open_llm": ("Open LLM Leaderboard scores", "aigap update --source hf-open-llm"),
+}
+
+
+def resolve_metric(store: Store, name: str, *, parameter: str = "metric") -> str:
+    """The metric id in the store that ``name`` means ("ECI", "GPQA Diamond", "gpqa-diamond").
+
+    Raises:
+        QueryError: no stored metric matches. For data a source not yet imported provides
+            (LMArena ratings...), the message names the command that brings it; otherwise
+            it names the closest metric ids and ``aigap metrics``.
+    """
+    from aigap.analysis.names import match_name, metric_candidates
+
+    if store.metric_datasets(name):
+        return name
+    known = metrics(store)["metric"].astype(str).tolist()
+    low = str(name).strip().lower()
+    for prefix, (what, command) in METRIC_SOURCES.items():
+        if low == prefix or low.startswith(prefix + ":") or low.startswith(prefix + "_"):
+            if not any(k == prefix or k.startswith(prefix + ":") for k in known):
+                raise QueryError(f"{name!r} needs {what}, which are not in the "
+                                 f"store; `{command}` brings them (or `aigap update --from "
+                                 "DIR` from a mirror)")
+    if not known:
+        raise QueryError(f"{parameter}: no scores in the store; run `aigap update` first")
+    return match_name(name, metric_candidates(known), what="metric", parameter=parameter)
+
+
 def load_observations(
     store: Store, metric: str, *, as_of: date | None = None
 ) -> tuple[pd.DataFrame, Selection]:
@@ -248,14 +286,8 @@ def load_observations(
     Raises:
         QueryError: the metric is not in the store (the message lists the ones that are).
     """
+    metric = resolve_metric(store, metric)
     datasets = store.metric_datasets(metric)
-    if not datasets:
-        known = metrics(store)["metric"].tolist()
-        hint = ", ".join(known[:25]) + (" ..." if len(known) > 25 else "")
-        raise QueryError(
-            f"metric: no scores for {metric!r} in the store"
-            + (f"; metrics available: {hint}" if known else "; run `aigap update` first")
-        )
     sel = drop_starter_if_real(choose_vintages(store, as_of, None, datasets), store,
                                table="score")
     ids = tuple(sorted(sel.vintages.values()))
