@@ -87,7 +87,7 @@ def claims_cmd(
 
     Console().print(frame_to_rich(frame[["id", "date", "verdict_at_claim", "metric_at_claim",
                                          "as_of", "verdict_as_of", "metric_as_of"]],
-                                  title="aigap claims"))
+                                  title="aigap claims", no_wrap=("id",)))
     print_store_note()
 
 

@@ -39,7 +39,7 @@ def _print_report(report, fmt: str, *, verbose: bool = False) -> None:  # type: 
         rows["skipped"] = rows["skipped"].map(
             lambda d: "; ".join(f"{v} {k}" for k, v in d.items()) if d else "")
         console.print(frame_to_rich(rows[["source", "dataset", "status", "rows", "skipped",
-                                          "data_as_of", "vintage_id"]]))
+                                          "data_as_of"]], no_wrap=("dataset",)))
     elif len(rows):
         console.print(frame_to_rich(_per_source(rows), title="Datasets per source"))
     console.print(report.summary_line())

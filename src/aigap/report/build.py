@@ -356,7 +356,9 @@ def _top500_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None) -> 
         shares, key="top500", x="edition", y="systems_share", x_title="TOP500 edition",
         y_title="Share of the 500 systems (%)", finding=finding,
         subtitle="Share of systems by country of installation; China includes Hong Kong",
-        source="Source: TOP500.org lists (top500.org). Analysis: aigap.",
+        source=("Source: counts recorded from reports of the TOP500 lists (aigap starter "
+                "data, CC BY 4.0). Analysis: aigap." if frame.attrs.get("note") else
+                "Source: TOP500.org lists (top500.org). Analysis: aigap."),
         order=[lead_g.name, foll_g.name, "Rest of world"]))
     if frame.attrs.get("note"):
         sec.text.append("Counts recorded from reports of the lists (bundled starter data), "
