@@ -6,6 +6,7 @@ one transaction, so a bad file anywhere leaves the store exactly as it was.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -215,17 +216,28 @@ def update_from_dir(
     folder = Path(folder)
     if not folder.is_dir():
         raise SourceError(f"--from {folder}: not a folder")
-    chosen = [resolve_source(n) for n in sources] if sources else all_sources()
     fps = scan(folder)
     known = store.known_files()
     same, new = split_unchanged(fps, known)
+    # Files no source claimed last time, with the same source modules, are not claimed again
+    # (claiming loads every parser module; a repeat update should cost a hash per file).
+    signature = registry_signature()
+    seen_unclaimed = set() if sources else _unclaimed(store, signature)
     tasks: list[tuple[str, Path]] = []
     unrecognised: list[str] = []
+    unclaimed: set[str] = set()
     parsed_fps: dict[str, list[Fingerprint]] = {}
-    for fp in new:
+    todo = [fp for fp in new if fp.sha256 not in seen_unclaimed]
+    unclaimed |= {fp.sha256 for fp in new if fp.sha256 in seen_unclaimed}
+    unrecognised += [str(fp.path.relative_to(folder)) for fp in new
+                     if fp.sha256 in seen_unclaimed]
+    chosen = ([resolve_source(n) for n in sources] if sources else all_sources()
+              ) if todo else []
+    for fp in todo:
         src = claim(fp.path, chosen)
         if src is None:
             unrecognised.append(str(fp.path.relative_to(folder)))
+            unclaimed.add(fp.sha256)
         else:
             tasks.append((src.name, fp.path))
             parsed_fps.setdefault(src.name, []).append(fp)
@@ -237,11 +249,48 @@ def update_from_dir(
     records = [r for name, group in parsed_fps.items() for r in _records(name, group)]
     outcomes = (store_parsed(store, parsed, {s.name: s for s in chosen}, origin="mirror",
                              files=records) if parsed or records else [])
-    names = {s.name for s in chosen}
+    if not sources:
+        store.set_meta(UNCLAIMED_KEY, json.dumps({"signature": signature,
+                                                  "sha256": sorted(unclaimed)}))
+    wanted = {resolve_source(n).name for n in sources} if sources else None
     outcomes += [o for o in store.stored_outcomes(fp.sha256 for fp in same)
-                 if o.source in names]
+                 if wanted is None or o.source in wanted]
     return ImportReport(outcomes, unrecognised,
                         [str(fp.path.relative_to(folder)) for fp in same])
+
+
+UNCLAIMED_KEY = "unclaimed_mirror_files"
+
+
+def registry_signature() -> str:
+    """A fingerprint of the source modules (path, size, mtime of each), which decide which
+    files a source claims: when it changes, files unclaimed before are looked at again."""
+    import hashlib
+
+    import aigap.sources as package
+    from aigap.sources.base import SOURCE_MODULES
+
+    folder = Path(package.__file__).parent
+    parts = []
+    for mod in ("aigap.sources.base", *SOURCE_MODULES):
+        path = folder / (mod.rsplit(".", 1)[-1] + ".py")
+        st = path.stat() if path.exists() else None
+        parts.append(f"{path}:{st.st_size if st else 0}:{st.st_mtime_ns if st else 0}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _unclaimed(store: Store, signature: str) -> set[str]:
+    """sha256 of mirror files no source claimed at the last full update (same modules)."""
+    text = store.meta(UNCLAIMED_KEY)
+    if not text:
+        return set()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return set()
+    if not isinstance(data, dict) or data.get("signature") != signature:
+        return set()
+    return {str(h) for h in data.get("sha256", [])}
 
 
 def _parse_task(task: tuple[str, Path]) -> list[ParsedDataset]:

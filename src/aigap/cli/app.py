@@ -71,9 +71,12 @@ FormatOption = Annotated[
 ]
 
 
-def check_format(fmt: str) -> str:
-    from aigap.present.output import FORMATS
+#: Output formats (as aigap.present.output.FORMATS, without importing pandas for a flag).
+FORMATS = ("table", "json", "csv")
 
+
+def check_format(fmt: str) -> str:
+    """The lower-cased format, or an error naming the flag and the formats."""
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise AigapError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")

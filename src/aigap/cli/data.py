@@ -23,60 +23,66 @@ SUMMARY_SOURCES_MAX = 12
 def _print_report(report, fmt: str, *, verbose: bool = False) -> None:  # type: ignore[no-untyped-def]
     """JSON/CSV: every dataset. Table: one row per source (the full per-dataset table with
     ``verbose``), the summary line and the unrecognised files, in at most ~30 lines."""
-    from aigap.present.output import frame_to_csv, frame_to_rich
-
     if fmt == "json":
         echo_json(report.to_dict())
         return
-    import pandas as pd
+    if fmt == "csv" or (verbose and report.outcomes):
+        import pandas as pd
 
-    rows = pd.DataFrame([o.to_dict() for o in report.outcomes])
-    if fmt == "csv":
-        typer.echo(frame_to_csv(rows), nl=False)
-        return
-    console = _console(stderr=False)
-    if len(rows) and verbose:
+        from aigap.present.output import frame_to_csv, frame_to_rich
+
+        rows = pd.DataFrame([o.to_dict() for o in report.outcomes])
+        if fmt == "csv":
+            typer.echo(frame_to_csv(rows), nl=False)
+            return
         rows["skipped"] = rows["skipped"].map(
             lambda d: "; ".join(f"{v} {k}" for k, v in d.items()) if d else "")
-        console.print(frame_to_rich(rows[["source", "dataset", "status", "rows", "skipped",
-                                          "data_as_of"]], no_wrap=("dataset",)))
-    elif len(rows):
-        console.print(frame_to_rich(_per_source(rows), title="Datasets per source"))
-    console.print(report.summary_line())
+        _console(stderr=False).print(frame_to_rich(
+            rows[["source", "dataset", "status", "rows", "skipped", "data_as_of"]],
+            no_wrap=("dataset",)))
+    console = _console(stderr=False)
+    if report.outcomes and not verbose:
+        console.print(_per_source(report.outcomes))
+    console.print(report.summary_line(), markup=False)
     if report.unrecognised:
         shown = ", ".join(report.unrecognised[:3])
         more = len(report.unrecognised) - 3
         console.print(f"{len(report.unrecognised)} files not recognised by any source (not "
                       f"imported): {shown}" + (f" and {more} more" if more > 0 else ""),
                       markup=False)
-    if len(rows) and not verbose:
+    if report.outcomes and not verbose:
         console.print("Run with --verbose for every dataset.", markup=False)
 
 
-def _per_source(rows):  # type: ignore[no-untyped-def]
-    """One row per source: datasets imported and unchanged, rows imported, newest data."""
-    import pandas as pd
+def _per_source(outcomes):  # type: ignore[no-untyped-def]
+    """A table of one row per source: datasets imported and unchanged, rows imported, the
+    newest data date (at most :data:`SUMMARY_SOURCES_MAX` rows; the rest summed)."""
+    from rich.table import Table
 
-    imported = rows["status"] == "imported"
-    out = pd.DataFrame({
-        "source": rows["source"],
-        "imported": imported.astype(int),
-        "unchanged": (~imported).astype(int),
-        "rows": rows["rows"].where(imported, 0),
-        "newest_data": rows["data_as_of"],
-    }).groupby("source", sort=True).agg(
-        {"imported": "sum", "unchanged": "sum", "rows": "sum", "newest_data": "max"})
-    out = out.reset_index()
-    if len(out) > SUMMARY_SOURCES_MAX:
-        head = out.iloc[:SUMMARY_SOURCES_MAX - 1]
-        rest = out.iloc[SUMMARY_SOURCES_MAX - 1:]
-        tail = pd.DataFrame([{"source": f"{len(rest)} more sources",
-                              "imported": rest["imported"].sum(),
-                              "unchanged": rest["unchanged"].sum(),
-                              "rows": rest["rows"].sum(), "newest_data": rest["newest_data"].max()}])
-        out = pd.concat([head, tail], ignore_index=True)
-    out["rows"] = out["rows"].map(lambda n: f"{int(n):,}")
-    return out
+    per: dict[str, list] = {}  # type: ignore[type-arg]
+    for o in outcomes:
+        row = per.setdefault(o.source, [0, 0, 0, None])
+        new = o.status == "imported"
+        row[0] += new
+        row[1] += not new
+        row[2] += o.rows if new else 0
+        if o.data_as_of and (row[3] is None or o.data_as_of > row[3]):
+            row[3] = o.data_as_of
+    items = sorted(per.items())
+    if len(items) > SUMMARY_SOURCES_MAX:
+        rest = items[SUMMARY_SOURCES_MAX - 1:]
+        dates = [r[3] for _, r in rest if r[3]]
+        items = [*items[:SUMMARY_SOURCES_MAX - 1],
+                 (f"{len(rest)} more sources", [sum(r[i] for _, r in rest) for i in range(3)]
+                  + [max(dates) if dates else None])]
+    table = Table(title="Datasets per source")
+    for col in ("source", "imported", "unchanged", "rows", "newest_data"):
+        table.add_column(col, no_wrap=col == "source", justify="left" if col == "source"
+                         else "right")
+    for name, (imp, same, rows, newest) in items:
+        table.add_row(name, str(imp), str(same), f"{rows:,}",
+                      newest.isoformat() if newest else "")
+    return table
 
 
 class _Bar:
@@ -143,11 +149,11 @@ def update(
     from aigap.api.data import update_from_dir
     from aigap.store import open_store
 
-    from aigap.api.context import ensure_bundled
-
     fmt = check_format(fmt)
     with open_store(state.home) as store:
         if source:  # a partial update keeps the bundled data for the other sources
+            from aigap.api.context import ensure_bundled
+
             ensure_bundled(store)
         if from_dir is not None:
             with _Bar("Importing", fmt == "table") as bar:
