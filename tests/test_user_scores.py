@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import aigap
-from aigap.errors import SchemaError
 from aigap.api.data import import_path
+from aigap.errors import SchemaError
 from aigap.sources import SourceFile, get_source
 from aigap.sources.user_scores import PROVENANCE, metric_id, parse_results
 from aigap.store import Store

@@ -295,8 +295,13 @@ def _unclaimed(store: Store, signature: str) -> set[str]:
 
 def _parse_task(task: tuple[str, Path]) -> list[ParsedDataset]:
     """Parse one mirror file (runs in a worker process for large mirrors)."""
+    from aigap.store.derive import with_derived
+
     name, path = task
-    return [d.conform() for d in get_source(name).parse(SourceFile.from_path(path))]
+    parsed = get_source(name).parse(SourceFile.from_path(path))
+    # Derived tables (TOP500 per-country indicators) are computed here, in the worker, so
+    # they are parallel too; the store's own derive step then has nothing left to do.
+    return [d.conform() for d in with_derived(parsed)]
 
 
 def _parse_all(tasks: list[tuple[str, Path]], *, workers: int | None

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aigap.cli.app import FormatOption, app, check_format, echo_json, state
+from aigap.cli.app import FormatOption, app, check_format, echo_json, print_store_note, state
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
+
+    from aigap.store import DatasetOutcome
 
 
 def _console(stderr: bool = True):  # type: ignore[no-untyped-def]
@@ -54,12 +60,12 @@ def _print_report(report, fmt: str, *, verbose: bool = False) -> None:  # type: 
         console.print("Run with --verbose for every dataset.", markup=False)
 
 
-def _per_source(outcomes):  # type: ignore[no-untyped-def]
+def _per_source(outcomes: list[DatasetOutcome]) -> Table:
     """A table of one row per source: datasets imported and unchanged, rows imported, the
     newest data date (at most :data:`SUMMARY_SOURCES_MAX` rows; the rest summed)."""
     from rich.table import Table
 
-    per: dict[str, list] = {}  # type: ignore[type-arg]
+    per: dict[str, list[Any]] = {}
     for o in outcomes:
         row = per.setdefault(o.source, [0, 0, 0, None])
         new = o.status == "imported"
@@ -91,10 +97,10 @@ class _Bar:
     def __init__(self, what: str, enabled: bool) -> None:
         self.what = what
         self.enabled = enabled
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self) -> _Bar:
         if self.enabled:
             from rich.progress import (
                 BarColumn,
@@ -223,19 +229,18 @@ def sources(
                                            "family attributes to a country.")] = False,
     fmt: FormatOption = "table",
 ) -> None:
-    """List every source: publisher, URL, licence, vintages stored, rows and newest date."""
-    import pandas as pd
+    """List every source: publisher, URL, licence, vintages stored, rows and newest date.
 
+    A new store first receives the data bundled with aigap (the Epoch AI snapshot and the
+    starter data); the last line says so while that is what answers.
+    """
+    from aigap.api.catalogue import sources as list_sources
+    from aigap.api.catalogue import unmapped as unmapped_keys
     from aigap.present.output import frame_to_csv, frame_to_rich
-    from aigap.sources.base import all_sources
-    from aigap.store import open_store
 
     fmt = check_format(fmt)
     if unmapped:
-        from aigap.store.frames import unmapped_keys
-
-        with open_store(state.home) as store:
-            frame = unmapped_keys(store)
+        frame = unmapped_keys(home=state.home)
         if fmt == "json":
             echo_json({"unmapped": frame, "count": len(frame)})
         elif fmt == "csv":
@@ -244,33 +249,16 @@ def sources(
             _console(stderr=False).print(frame_to_rich(
                 frame, title=f"{frame['model_key'].nunique()} rated models without a country"))
         return
-    with open_store(state.home) as store:
-        stored = store.summary()
-    rows = []
-    for src in all_sources():
-        mine = stored[stored["source"] == src.name]
-        rows.append({
-            "source": src.name,
-            "publisher": src.publisher,
-            "title": src.title,
-            "url": src.urls[0] if src.urls else src.homepage,
-            "licence": src.licence,
-            "credit": src.credit,
-            "datasets": len(mine),
-            "vintages": int(mine["vintages"].sum()) if len(mine) else 0,
-            "rows": int(mine["rows"].sum()) if len(mine) else 0,
-            "newest_data": (max(d for d in mine["data_as_of"] if pd.notna(d))
-                            if len(mine) and mine["data_as_of"].notna().any() else None),
-        })
-    frame = pd.DataFrame(rows)
+    frame = list_sources(home=state.home)
     if fmt == "json":
-        echo_json({"sources": frame, "datasets": stored})
+        echo_json({"sources": frame, "datasets": frame.attrs.get("datasets")})
     elif fmt == "csv":
         typer.echo(frame_to_csv(frame), nl=False)
     else:
         _console(stderr=False).print(frame_to_rich(
             frame[["source", "publisher", "url", "licence", "vintages", "rows", "newest_data"]],
             title="aigap sources"))
+        print_store_note()
 
 
 @app.command("models")

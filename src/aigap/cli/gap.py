@@ -10,8 +10,8 @@ from aigap.cli.app import FormatOption, app, bundled_note, check_format, echo_js
 
 Leader = Annotated[str, typer.Option("--leader", "-l", help="Leading group: ISO3, a name "
                                      "('US'), a group (EU27, US+allies, ROW) or open/closed.")]
-Follower = Annotated[str, typer.Option("--follower", "-t", help="Following (trailing) group (CHN/China "
-                                       "includes Hong Kong and Macao).")]
+Follower = Annotated[str, typer.Option("--follower", "-t", help="Following (trailing) group "
+                                       "(CHN/China includes Hong Kong and Macao).")]
 Metric = Annotated[str, typer.Option("--metric", "-m", help="Score metric, higher is better: "
                                      "eci, gpqa_diamond, mmlu, arena_text... (`aigap metrics`)")]
 Tau = Annotated[float | None, typer.Option("--tau", help="Tolerance in the metric's units "

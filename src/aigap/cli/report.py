@@ -18,7 +18,8 @@ def report_cmd(
                                               "this date (YYYY-MM-DD).")] = None,
     leader: Annotated[str, typer.Option("--leader", "-l", help="Leader group (ISO3, name or "
                                         "configured group).")] = "USA",
-    follower: Annotated[str, typer.Option("--follower", "-t", help="Follower (trailing) group.")] = "China",
+    follower: Annotated[str, typer.Option("--follower", "-t", help="Follower (trailing) "
+                                          "group.")] = "China",
     metric: Annotated[list[str] | None, typer.Option(
         "--metric", "-m", help="Metrics to compare (repeatable; default eci, gpqa_diamond, "
         "mmlu where present).")] = None,

@@ -262,14 +262,24 @@ def resolve_metric(store: Store, name: str, *, parameter: str = "metric") -> str
     known = metrics(store)["metric"].astype(str).tolist()
     low = str(name).strip().lower()
     for prefix, (what, command) in METRIC_SOURCES.items():
-        if low == prefix or low.startswith(prefix + ":") or low.startswith(prefix + "_"):
-            if not any(k == prefix or k.startswith(prefix + ":") for k in known):
-                raise QueryError(f"{name!r} needs {what}, which are not in the "
-                                 f"store; `{command}` brings them (or `aigap update --from "
-                                 "DIR` from a mirror)")
+        named = low == prefix or low.startswith((prefix + ":", prefix + "_"))
+        if named and not any(k == prefix or k.startswith(prefix + ":") for k in known):
+            raise QueryError(f"{name!r} needs {what}, which are not in the store; "
+                             f"`{command}` brings them (or `aigap update --from DIR` from a "
+                             "mirror)")
     if not known:
         raise QueryError(f"{parameter}: no scores in the store; run `aigap update` first")
-    return match_name(name, metric_candidates(known), what="metric", parameter=parameter)
+    try:
+        return match_name(name, metric_candidates(known), what="metric", parameter=parameter)
+    except QueryError as exc:
+        if len(known) > FEW_METRICS:
+            raise
+        raise QueryError(f"{exc}; the store has {', '.join(known)}",
+                         parameter=parameter) from exc
+
+
+#: A refusal lists every metric in the store when there are no more than this.
+FEW_METRICS = 8
 
 
 def load_observations(
