@@ -176,3 +176,30 @@ def test_update_table_is_a_short_summary(cli: Cli, home: Path) -> None:
 def test_help_shows_no_type_placeholder_for_flags(cli: Cli, home: Path, command: str) -> None:
     res = cli(command, "--help")
     assert res.code == 0 and "<bool>" not in res.out  # type: ignore[attr-defined]
+
+
+def test_own_results_do_not_hide_the_starter_data(tmp_path: Path) -> None:
+    """A store with only the starter data and one's own results: the starter data still
+    answers (own scores are no public data), and the own models join the catalogue."""
+    import aigap
+    from aigap.api.data import import_path, store_parsed
+    from aigap.sources.base import get_source
+    from aigap.sources.starter import starter_files
+    from aigap.store import Store
+
+    csv = tmp_path / "mine.csv"
+    csv.write_text(THREE_MODELS.replace(",eci,", ",mmlu,").replace("190.0", "0.9")
+                   .replace("120.0", "0.8").replace("118.0", "0.7").replace(",index", ","),
+                   encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as st:
+        starter = get_source("starter")
+        store_parsed(st, [d for f in starter_files() for d in starter.parse(f)],
+                     {"starter": starter}, origin="starter")
+        n_starter = len(aigap.models(store=st))
+        import_path(st, "scores", csv)
+        models = aigap.models(store=st)
+        scores = aigap.scores("mmlu", store=st)
+    assert len(models) == n_starter + 3
+    assert models.attrs["selection"].starter
+    assert {"starter", "scores"} <= set(scores["source"])
+    assert scores.attrs["selection"].starter
