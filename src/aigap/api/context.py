@@ -3,7 +3,7 @@ empty), the vintages it reads, and the credits of the publishers whose data it u
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,7 +27,7 @@ def analysis_store(home: str | Path | None = None, store: Store | None = None
         yield st
 
 
-def ensure_bundled(store: Store) -> bool:
+def ensure_bundled(store: Store, *, updating: Iterable[str] = ()) -> bool:
     """Give an empty store the data shipped with aigap, in one transaction. True if it did.
 
     That is Epoch AI's AI Models and Benchmarking Hub files as of the bundled snapshot (CC BY
@@ -35,14 +35,24 @@ def ensure_bundled(store: Store) -> bool:
     and the starter dataset for what Epoch's files lack (indicators, and metrics such as
     C-Eval). The starter data steps aside wherever public data answers the same question;
     ``aigap update`` adds fresh vintages that supersede the snapshot's.
+
+    ``updating``: sources a partial update is about to import into this store; when they
+    include a bundled source, nothing is loaded (the update brings that data itself).
     """
     if store.read_only or not store.is_empty():
         return False
+    from aigap.sources.bundled import BUNDLED_SOURCES
+
+    if updating:
+        from aigap.api.data import resolve_source
+
+        if {resolve_source(n).name for n in updating} & set(BUNDLED_SOURCES):
+            return False
     from datetime import datetime
 
     from aigap.api.data import store_parsed
     from aigap.sources.base import get_source
-    from aigap.sources.bundled import BUNDLED_SOURCES, load_bundled, snapshot_date
+    from aigap.sources.bundled import load_bundled, snapshot_date
     from aigap.sources.starter import starter_files
 
     starter = get_source("starter")

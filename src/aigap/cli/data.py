@@ -160,7 +160,7 @@ def update(
         if source:  # a partial update keeps the bundled data for the other sources
             from aigap.api.context import ensure_bundled
 
-            ensure_bundled(store)
+            ensure_bundled(store, updating=source)
         if from_dir is not None:
             with _Bar("Importing", fmt == "table") as bar:
                 report = update_from_dir(store, from_dir, sources=source, progress=bar)
@@ -217,7 +217,9 @@ def import_(
     from aigap.api.context import ensure_bundled
 
     with open_store(state.home) as store, _Bar("Importing", fmt == "table") as bar:
-        ensure_bundled(store)  # one's own results sit beside the public data
+        # One's own results (or another source's file) sit beside the bundled public data;
+        # importing a bundled source's own file brings that data itself.
+        ensure_bundled(store, updating=[source])
         report = import_path(store, source, path, defaults=defaults or None, progress=bar)
     _print_report(report, fmt, verbose=verbose)
 

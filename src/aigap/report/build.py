@@ -67,6 +67,8 @@ class ReportData:
     credits: list[str]
     warnings: list[str] = field(default_factory=list)
     starter: bool = False
+    #: the date of the Epoch AI snapshot bundled with aigap, when the headline used it
+    bundled_snapshot: date | None = None
 
     def figures(self) -> list[Figure]:
         """Every figure in the report, in order (claims' evidence charts included)."""
@@ -130,6 +132,7 @@ def build_report(
     credits: list[str] = []
     warnings: list[str] = []
     starter = False
+    bundled: date | None = None
     with reading_store(home, store) as st:
         known = set(store_metrics(store=st)["metric"])
         wanted = list(metrics) if metrics else [m for m in DEFAULT_METRICS if m in known]
@@ -147,6 +150,7 @@ def build_report(
                 credits += extra.get("credits", [])
                 warnings += extra.get("warnings", [])
                 starter = starter or bool(extra.get("starter"))
+                bundled = bundled or extra.get("bundled_snapshot")
         missing = [m for m in DEFAULT_METRICS if m not in known] if not metrics else []
         if not wanted:
             sections.append(Section("lag", "Capability lag", unavailable=(
@@ -178,7 +182,7 @@ def build_report(
         leader=lead_g.name, follower=foll_g.name, as_of=d_as_of, attribution=rule,
         level=level, generated=datetime.now(UTC), headline=headline,
         sections=sections, credits=list(dict.fromkeys(credits)),
-        warnings=list(dict.fromkeys(warnings)), starter=starter)
+        warnings=list(dict.fromkeys(warnings)), starter=starter, bundled_snapshot=bundled)
 
 
 # -- capability lag ------------------------------------------------------------------------
@@ -273,7 +277,8 @@ def _metric_section(
         "end": end, "tau": rep.tau, "n_models": rep.n_models,
     }
     extra = {"credits": rep.credits, "warnings": rep.selection.warnings,
-             "starter": rep.selection.starter}
+             "starter": rep.selection.starter,
+             "bundled_snapshot": rep.selection.bundled_snapshot}
     return sec, row, extra
 
 
