@@ -203,3 +203,23 @@ def test_own_results_do_not_hide_the_starter_data(tmp_path: Path) -> None:
     assert models.attrs["selection"].starter
     assert {"starter", "scores"} <= set(scores["source"])
     assert scores.attrs["selection"].starter
+
+
+def test_the_same_bytes_from_a_mirror_are_no_longer_labelled_bundled(
+        cli: Cli, fresh: Path, tmp_path: Path) -> None:
+    """After the user imports Epoch's file themselves (here: the very bytes bundled), the
+    answer no longer tells them to run `aigap update`."""
+    from aigap.sources.bundled import bundled_files
+
+    eci = next(f for f in bundled_files("epoch-benchmarks")["epoch-benchmarks"]
+               if f.basename == "epoch_capabilities_index.csv")
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / eci.basename).write_bytes(eci.data)
+    before = json.loads(cli("lag", "-b", "0", "-f", "json").out)  # type: ignore[attr-defined]
+    assert before["data"]["bundled_snapshot"] == snapshot_date().isoformat()
+    res = cli("update", "--from", str(mirror), "-f", "json")
+    assert json.loads(res.out)["imported"] == 0  # type: ignore[attr-defined]
+    after = json.loads(cli("lag", "-b", "0", "-f", "json").out)  # type: ignore[attr-defined]
+    assert after["data"]["bundled_snapshot"] is None
+    assert after["data"]["vintage_ids"] == before["data"]["vintage_ids"]

@@ -137,6 +137,7 @@ def import_path(store: Store, source_name: str, path: Path | str, *,
         raise SourceError(f"{path}: no {source.name} data found")
     outcomes = store_parsed(store, parsed, {source.name: source}, origin="import",
                             files=_records(source.name, new)) if parsed else []
+    store.confirm_files((fp.sha256 for fp in same), "import")
     outcomes += [o for o in store.stored_outcomes(fp.sha256 for fp in same)
                  if o.source == source.name]
     return ImportReport(outcomes, unrecognised, [str(fp.path) for fp in same])
@@ -252,6 +253,7 @@ def update_from_dir(
     if not sources:
         store.set_meta(UNCLAIMED_KEY, json.dumps({"signature": signature,
                                                   "sha256": sorted(unclaimed)}))
+    store.confirm_files((fp.sha256 for fp in same), "mirror")
     wanted = {resolve_source(n).name for n in sources} if sources else None
     outcomes += [o for o in store.stored_outcomes(fp.sha256 for fp in same)
                  if wanted is None or o.source in wanted]
@@ -387,6 +389,7 @@ def update_live(
             dl.close()
     outcomes = (store_parsed(store, parsed, {s.name: s for s in chosen}, origin="download",
                              files=records) if parsed or records else [])
+    store.confirm_files(same, "download")
     names = {s.name for s in chosen}
     outcomes += [o for o in store.stored_outcomes(same) if o.source in names]
     return ImportReport(outcomes)

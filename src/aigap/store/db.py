@@ -274,6 +274,23 @@ class Store:
         if rows:
             self.con.executemany("INSERT OR IGNORE INTO source_file VALUES (?, ?, ?, ?, ?, ?)",
                                  list(rows.values()))
+            # Bytes first stored from the bundled snapshot, now imported by the user.
+            again = [[r[4], r[0]] for r in rows.values() if r[4] not in ("bundled", "starter")]
+            if again:
+                self.con.executemany("UPDATE source_file SET origin = ? WHERE origin = "
+                                     "'bundled' AND sha256 = ?", again)
+
+    def confirm_files(self, shas: Iterable[str], origin: str) -> None:
+        """Files met again from a download, mirror or import whose bytes were stored from
+        the bundled snapshot: the data is now also the user's own copy, so it is no longer
+        labelled as the bundled snapshot (origin becomes ``origin``)."""
+        if origin not in ORIGINS or origin in ("bundled", "starter"):
+            raise AigapError(f"origin: expected download, mirror or import, got {origin!r}")
+        wanted = sorted(set(shas))
+        if wanted:
+            self.cache.clear()
+            self.con.execute("UPDATE source_file SET origin = ? WHERE origin = 'bundled' "
+                             "AND list_contains(?, sha256)", [origin, wanted])
 
     def set_meta(self, key: str, value: str) -> None:
         """Store one setting in the ``meta`` table (e.g. the bundled snapshot's date)."""
