@@ -137,7 +137,7 @@ def test_import_folder_skips_unrelated_files(cli: Cli, fresh: Path, tmp_path: Pa
     shutil.copy(MIRROR / "benchmark_data" / "epoch_capabilities_index.csv", folder)
     (folder / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff")
-    res = cli("import", "epoch-benchmarks", str(folder), "-f", "json")
+    res = cli("import", "EPOCH-Benchmarks", str(folder), "-f", "json")  # any case
     assert res.code == 0, res.err  # type: ignore[attr-defined]
     out = json.loads(res.out)  # type: ignore[attr-defined]
     assert out["imported"] == 1
@@ -223,3 +223,36 @@ def test_the_same_bytes_from_a_mirror_are_no_longer_labelled_bundled(
     after = json.loads(cli("lag", "-b", "0", "-f", "json").out)  # type: ignore[attr-defined]
     assert after["data"]["bundled_snapshot"] is None
     assert after["data"]["vintage_ids"] == before["data"]["vintage_ids"]
+
+
+def test_leaderboard_points_to_the_board_that_is_stored(cli: Cli, fresh: Path) -> None:
+    res = cli("import", "hf-open-llm-v1", str(FIXTURES / "hf" / "20230712.csv"))
+    assert res.code == 0, res.err  # type: ignore[attr-defined]
+    res = cli("leaderboard")
+    assert res.code == 2  # type: ignore[attr-defined]
+    assert "`aigap leaderboard hf-open-llm-v1`" in res.err  # type: ignore[attr-defined]
+    assert cli("leaderboard", "hf-open-llm-v1").code == 0  # type: ignore[attr-defined]
+
+
+def test_a_v1_store_is_migrated_and_its_hashes_still_skip_parsing(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store written before file records existed (schema v1): opening it adds the table,
+    and files it already holds are still recognised (by the vintages' sha256)."""
+    from aigap.api.data import update_from_dir
+    from aigap.store import Store
+
+    path = home / "aigap.duckdb"
+    with Store(path) as st:
+        first = update_from_dir(st, MIRROR)
+        st.con.execute("DROP TABLE source_file")
+        st.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with Store(path) as st:
+        assert st.schema_version() == 2
+        assert st.known_files() and set(st.known_files().values()) == {None}
+
+        def no_parsing(task: object) -> object:
+            raise AssertionError(f"parsed an unchanged file: {task}")
+
+        monkeypatch.setattr("aigap.api.data._parse_task", no_parsing)
+        again = update_from_dir(st, MIRROR)
+    assert len(again.unchanged) == len(first.imported) and not again.imported

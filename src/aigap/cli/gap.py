@@ -6,7 +6,15 @@ from typing import Annotated, Any
 
 import typer
 
-from aigap.cli.app import FormatOption, app, bundled_note, check_format, echo_json, state
+from aigap.cli.app import (
+    FormatOption,
+    app,
+    bundled_note,
+    check_format,
+    echo_json,
+    print_store_note,
+    state,
+)
 
 Leader = Annotated[str, typer.Option("--leader", "-l", help="Leading group: ISO3, a name "
                                      "('US'), a group (EU27, US+allies, ROW) or open/closed.")]
@@ -162,3 +170,4 @@ def metrics_cmd(fmt: FormatOption = "table") -> None:
         typer.echo(frame_to_csv(frame), nl=False)
     else:
         _print_table(frame, "Metrics")
+        print_store_note()
