@@ -232,21 +232,25 @@ def update_from_dir(
     unclaimed |= {fp.sha256 for fp in new if fp.sha256 in seen_unclaimed}
     unrecognised += [str(fp.path.relative_to(folder)) for fp in new
                      if fp.sha256 in seen_unclaimed]
-    chosen = ([resolve_source(n) for n in sources] if sources else all_sources()
-              ) if todo else []
-    for fp in todo:
-        src = claim(fp.path, chosen)
-        if src is None:
-            unrecognised.append(str(fp.path.relative_to(folder)))
-            unclaimed.add(fp.sha256)
-        else:
-            tasks.append((src.name, fp.path))
-            parsed_fps.setdefault(src.name, []).append(fp)
-    parsed: list[ParsedDataset] = []
-    for i, (name, result) in enumerate(_parse_all(tasks, workers=workers)):
-        if progress:
-            progress(i + 1, len(tasks), name)
-        parsed.extend(result)
+    size = _pool_size(workers)
+    pool = _start_pool(size) if size > 1 and len(todo) >= PARALLEL_MIN_FILES else None
+    try:
+        chosen = ([resolve_source(n) for n in sources] if sources else all_sources()
+                  ) if todo else []
+        for fp in todo:
+            src = claim(fp.path, chosen)
+            if src is None:
+                unrecognised.append(str(fp.path.relative_to(folder)))
+                unclaimed.add(fp.sha256)
+            else:
+                tasks.append((src.name, fp.path))
+                parsed_fps.setdefault(src.name, []).append(fp)
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    parsed = [d for result in _parse_each(tasks, workers=workers, pool=pool,
+                                          progress=progress) for d in result]
     records = [r for name, group in parsed_fps.items() for r in _records(name, group)]
     outcomes = (store_parsed(store, parsed, {s.name: s for s in chosen}, origin="mirror",
                              files=records) if parsed or records else [])
@@ -306,27 +310,57 @@ def _parse_task(task: tuple[str, Path]) -> list[ParsedDataset]:
     return [d.conform() for d in with_derived(parsed)]
 
 
-def _parse_all(tasks: list[tuple[str, Path]], *, workers: int | None
-               ) -> Iterable[tuple[str, list[ParsedDataset]]]:
-    """Parse files in order; with many files, in a small process pool (one per core).
-
-    Results come back in the tasks' order, so the first error raised is the first bad file.
-    """
+def _pool_size(workers: int | None) -> int:
+    """Worker processes for parsing: ``workers``, else one per core, at most 2."""
     import os
 
-    n = workers if workers is not None else min(2, os.cpu_count() or 1)
-    if n <= 1 or len(tasks) < PARALLEL_MIN_FILES:
-        for task in tasks:
-            yield task[1].name, _parse_task(task)
-        return
+    return workers if workers is not None else min(2, os.cpu_count() or 1)
+
+
+def _start_pool(n: int) -> Any:
+    """A process pool whose workers start importing the parsers at once (in the
+    background, while the caller is still sorting files), so the first task finds them
+    ready."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-        for task, result in zip(tasks, pool.map(_parse_task, tasks, chunksize=4),
-                                strict=True):
-            yield task[1].name, result
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    for _ in range(n):
+        pool.submit(_warm_up)
+    return pool
+
+
+def _warm_up() -> None:
+    """Load every parser module in a worker process."""
+    all_sources()
+
+
+def _parse_each(tasks: list[tuple[str, Path]], *, workers: int | None, pool: Any,
+                progress: Progress | None) -> list[list[ParsedDataset]]:
+    """Each task's datasets, in the tasks' order; with many files, parsed in a small
+    process pool (one per core), the largest files first (so the pool's last seconds are
+    not spent on one big file). ``pool``: one started with :func:`_start_pool` (shut down
+    here). ``progress(done, total, file name)`` is called as files finish.
+    """
+    out: list[list[ParsedDataset]] = [[] for _ in tasks]
+    n = _pool_size(workers)
+    if pool is None and (n <= 1 or len(tasks) < PARALLEL_MIN_FILES):
+        for i, task in enumerate(tasks):
+            out[i] = _parse_task(task)
+            if progress:
+                progress(i + 1, len(tasks), task[1].name)
+        return out
+    pool = pool or _start_pool(n)
+    try:
+        order = sorted(range(len(tasks)), key=lambda i: -tasks[i][1].stat().st_size)
+        done = pool.map(_parse_task, [tasks[i] for i in order], chunksize=4)
+        for k, (i, result) in enumerate(zip(order, done, strict=True)):
+            out[i] = result
+            if progress:
+                progress(k + 1, len(tasks), tasks[i][1].name)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return out
 
 
 MIRROR_URL_ENV = "AIGAP_MIRROR_URL"
