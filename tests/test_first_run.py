@@ -256,3 +256,26 @@ def test_a_v1_store_is_migrated_and_its_hashes_still_skip_parsing(
         monkeypatch.setattr("aigap.api.data._parse_task", no_parsing)
         again = update_from_dir(st, MIRROR)
     assert len(again.unchanged) == len(first.imported) and not again.imported
+
+
+def test_too_few_compute_models_is_said_in_words() -> None:
+    """No Python dict in the message: the models left out are counted in words."""
+    import numpy as np
+    import pandas as pd
+
+    from aigap.analysis.compute import compute_trend
+    from aigap.errors import QueryError
+
+    n = 12
+    names = [f"m{i}" for i in range(n)]
+    flop = [1e24, 2e24] + [float("nan")] * (n - 2)
+    models = pd.DataFrame({
+        "model_key": names, "name": names, "countries": [["USA"]] * n,
+        "release_date": pd.date_range("2020-01-01", periods=n, freq="30D"),
+        "training_compute_flop": flop, "domain": [["Language"]] * n,
+        "base_model": [None] * n})
+    with pytest.raises(QueryError) as info:
+        compute_trend(models, pd.Series(1.0, index=models.index),
+                      rng=np.random.default_rng(0))
+    message = str(info.value)
+    assert "{" not in message and f"left out: {n - 2} no training compute" in message
