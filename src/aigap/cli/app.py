@@ -16,8 +16,10 @@ app = typer.Typer(
     help=(
         "Measure the generative-AI gap between countries and groups of labs from public "
         "data (Epoch AI, LMArena, TOP500, OWID...), with uncertainty, and test dated claims "
-        "about it.\n\nData lives in one DuckDB file under AIGAP_HOME (or --home). Start with "
-        "`aigap update` (or `aigap update --from DIR` for an offline mirror)."
+        "about it.\n\nData lives in one DuckDB file under AIGAP_HOME (or --home). A new one "
+        "starts with the Epoch AI snapshot bundled with aigap, so the main commands answer "
+        "offline; `aigap update` (or `aigap update --from DIR` for an offline mirror) "
+        "brings the latest public data."
     ),
     no_args_is_help=True,
     add_completion=False,
