@@ -29,6 +29,28 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(scope="session")
+def mirror_home(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data home holding the whole ../shared/data mirror (built once per test process)."""
+    from aigap.api import open_store, update_from_dir
+
+    home = tmp_path_factory.mktemp("mirror-home")
+    with open_store(home) as st:
+        update_from_dir(st, shared_data)
+    return home
+
+
+@pytest.fixture(scope="session")
+def mirror_store(mirror_home: Path) -> object:
+    """The mirror's store, opened read-only for the whole session."""
+    from aigap.api import Store
+    from aigap.config import get_settings
+
+    st = Store(get_settings(mirror_home).store_path, read_only=True)
+    yield st
+    st.close()
+
+
 @pytest.fixture
 def fixtures() -> Path:
     """Folder of small hand-written fixture files."""

@@ -42,6 +42,8 @@ class ServerConfig:
         truncate: URL path -> number of body bytes actually sent (Content-Length stays full).
         redirects: URL path -> location to answer 302 with.
         status: URL path -> HTTP status to answer with (empty body).
+        encoding: URL path -> Content-Encoding header sent with the file's bytes as they are
+            (the file holds e.g. gzip data, which the client decodes).
     """
 
     etags: bool = True
@@ -49,6 +51,7 @@ class ServerConfig:
     truncate: dict[str, int] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)
     status: dict[str, int] = field(default_factory=dict)
+    encoding: dict[str, str] = field(default_factory=dict)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -87,6 +90,8 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in headers.items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(body)))
+        if path in cfg.encoding:
+            self.send_header("Content-Encoding", cfg.encoding[path])
         if path in cfg.truncate:
             self.send_header("Connection", "close")
             self.end_headers()

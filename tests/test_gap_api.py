@@ -63,7 +63,7 @@ def test_planted_shift_recovered_through_the_store(tmp_path: Path) -> None:
         r = lag("USA", "China", "planted", tau=0, bootstrap=200, seed=1, as_of="2023-12-31",
                 store=st)
     lagged = r.series["lag_days"].to_numpy()
-    assert len(lagged) == 365 - 181
+    assert len(lagged) == 365 - 180  # the first records are kept (censored days excluded)
     assert (lagged == 180).all()
     h = r.headline
     assert h["estimate"] == pytest.approx(180 / DAYS_PER_MONTH)
@@ -138,17 +138,22 @@ def test_cli_lag_json_and_sensitivity(cli, home: Path) -> None:  # type: ignore[
     assert "benchmark:planted" in out["data"]["vintage_ids"]
     stats = {s["statistic"]: s for s in out["summary"]}
     assert stats["lag_mean"]["estimate"] == pytest.approx(180 / DAYS_PER_MONTH)
-    assert len(out["leader_records"]) == 299  # first record dropped
-    assert out["series"][0].keys() >= {"date", "lag_days", "lag_months", "gap"}
-    assert len(out["sensitivity"]) == 18
+    assert len(out["leader_records"]) == 300  # first record kept, its censored days left out
+    assert out["series"][0].keys() >= {"date", "lag_days", "lag_months", "gap", "censored"}
+    assert len(out["sensitivity"]) == 27  # 3 rules x 3 first-record rules x 3 taus
+    assert {s["first_record"] for s in out["sensitivity"]} >= {
+        "first record dropped (Epoch AI)", "censored days left out"}
     r = cli("lag", "--metric", "planted", "--format", "csv", "--bootstrap", "0")
     assert r.out.startswith("statistic,estimate,lower,upper")
     r = cli("lag", "--metric", "planted", "--bootstrap", "50", "--tau", "0", "--as-of",
             "2023-12-31")
     assert "China trails USA by 5.9 months" in r.out
     r = cli("trend", "--metric", "planted", "--format", "json")
-    assert json.loads(r.out)["lag_trend"]["verdict"] in {"closing", "widening",
-                                                          "no clear trend"}
+    trend = json.loads(r.out)
+    assert trend["lag_trend"]["verdict"] in {"closing", "widening", "no clear trend",
+                                             "too few records"}
+    assert [w["window"] for w in trend["windows"]] == ["from start", "last 24 months",
+                                                        "last 12 months"]
 
 
 @pytest.mark.parametrize(
@@ -226,7 +231,7 @@ def test_real_eci_matches_naive_definition(cli, shared_data: Path) -> None:  # t
     assert cli("import", "epoch-benchmarks", str(folder / "epoch_capabilities_index.csv")
                ).code == 0
     r = cli("lag", "--leader", "USA", "--follower", "CHN", "--metric", "eci", "--method",
-            "daily", "--tau", "1", "--as-of", "2026-01-02", "--bootstrap", "200",
+            "daily", "--tau", "1", "--as-of", "2026-01-02", "--bootstrap", "200", "--drop-first",
             "--format", "json")
     assert r.code == 0, r.err
     out = json.loads(r.out)

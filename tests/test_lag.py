@@ -104,6 +104,7 @@ def test_matched_lag_recovers_a_planted_shift_and_keeps_sign() -> None:
     np.testing.assert_allclose(m["lag_months"], 90 / DAYS_PER_MONTH)
     assert list(m.columns) == [
         "model", "date", "value", "leader_model", "leader_date", "lag_days", "lag_months",
+        "censored",
     ]
     # A follower record ahead of the leader: negative lag; beyond every leader record: NaN.
     ahead = pd.concat([follower, group("X", [200, 480], [30.0, 99.0])], ignore_index=True)

@@ -6,13 +6,12 @@ import pytest
 
 from aigap.analysis.names import (
     MAX_SUGGESTIONS,
-    group_candidates,
     match_name,
     metric_candidates,
     normalise_name,
-    source_candidates,
     suggestions,
 )
+from aigap.api.catalogue import group_candidates, source_candidates
 from aigap.errors import QueryError
 
 METRICS = {

@@ -89,9 +89,9 @@ def test_failed_parse_leaves_store_unchanged(tmp_path: Path) -> None:
         before = snapshot(s)
         # A new, valid file plus a broken one: neither may land.
         (mirror / "frontier_ai_models.csv").write_text(
-            "Model,Organization,Publication date\nNew,OpenAI,2025-01-01\n")
+            "Model,Organization,Publication date,Country\nNew,OpenAI,2025-01-01,United States\n")
         (mirror / "large_scale_ai_models.csv").write_text(
-            "Model,Organization,Publication date\nBroken,OpenAI,not-a-date\n")
+            "Model,Organization,Publication date,Country\nBroken,OpenAI,not-a-date,France\n")
         with pytest.raises(Exception, match=r"large_scale_ai_models\.csv, row 2"):
             update_from_dir(s, mirror)
         assert snapshot(s) == before

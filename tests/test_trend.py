@@ -9,6 +9,7 @@ from scipy.signal import lfilter
 
 from aigap.analysis.lag import vertical_gap
 from aigap.analysis.trend import default_maxlags, gap_trend
+from aigap.analysis.units import DAYS_PER_YEAR
 from aigap.errors import QueryError
 
 N = 3 * 365
@@ -23,7 +24,7 @@ def test_recovers_a_planted_closing_slope() -> None:
     slopes, covered = [], 0
     for seed in range(20):
         rng = np.random.default_rng(seed)
-        y = 12.0 - 6.0 * np.arange(N) / 365.25 + ar1(rng, 0.9, 0.5)
+        y = 12.0 - 6.0 * np.arange(N) / DAYS_PER_YEAR + ar1(rng, 0.9, 0.5)
         res = gap_trend(pd.DataFrame({"date": DATES, "lag_months": y}))
         assert res.verdict == "closing"
         covered += res.lower <= -6.0 <= res.upper
@@ -38,7 +39,7 @@ def test_interval_covers_planted_slope_with_moderate_autocorrelation() -> None:
     covered = 0
     for seed in range(40):
         rng = np.random.default_rng(500 + seed)
-        y = 12.0 - 6.0 * np.arange(N) / 365.25 + ar1(rng, 0.5, 1.0)
+        y = 12.0 - 6.0 * np.arange(N) / DAYS_PER_YEAR + ar1(rng, 0.5, 1.0)
         res = gap_trend(pd.DataFrame({"date": DATES, "lag_months": y}))
         covered += res.lower <= -6.0 <= res.upper
     assert covered >= 32  # >= 80% for a 90% interval
@@ -46,7 +47,7 @@ def test_interval_covers_planted_slope_with_moderate_autocorrelation() -> None:
 
 def test_widening_slope() -> None:
     rng = np.random.default_rng(0)
-    y = 2.0 + 3.0 * np.arange(N) / 365.25 + ar1(rng, 0.8, 0.5)
+    y = 2.0 + 3.0 * np.arange(N) / DAYS_PER_YEAR + ar1(rng, 0.8, 0.5)
     res = gap_trend(pd.DataFrame({"date": DATES, "lag_months": y}), level=0.95)
     assert res.verdict == "widening"
     assert res.slope == pytest.approx(3.0, abs=0.5)
@@ -63,7 +64,7 @@ def test_flat_noisy_series_is_mostly_no_clear_trend() -> None:
 
 
 def test_window_fitted_line_and_dict() -> None:
-    y = np.where(np.arange(N) < 365, 10.0, 10.0 - 2.0 * (np.arange(N) - 365) / 365.25)
+    y = np.where(np.arange(N) < 365, 10.0, 10.0 - 2.0 * (np.arange(N) - 365) / DAYS_PER_YEAR)
     s = pd.DataFrame({"date": DATES, "gap": y})
     res = gap_trend(s, column="gap", since="2024-01-01", maxlags=10)
     assert res.slope == pytest.approx(-2.0)
@@ -85,7 +86,7 @@ def test_works_on_a_vertical_gap_series_and_drops_non_finite() -> None:
     g = vertical_gap(leader, follower)
     res = gap_trend(g, column="gap")
     assert res.verdict == "closing"
-    assert res.slope == pytest.approx(-365.25 / 60.0, rel=0.05)
+    assert res.slope == pytest.approx(-DAYS_PER_YEAR / 60.0, rel=0.05)
     g.loc[g.index[:10], "gap"] = np.nan
     assert gap_trend(g, column="gap").n_dropped == 10
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+from aigap import api as _api
+from aigap.version import VERSION as __version__
 
-# name -> module that defines it: the errors, the store, settings, the downloader, and
-# every question of :mod:`aigap.api`.
+# name -> module that defines it: the errors, settings, the downloader, and every name of
+# :mod:`aigap.api` (the public door; the store is exported there too).
 _API: dict[str, str] = {
     "AigapError": "aigap.errors",
     "SourceError": "aigap.errors",
@@ -20,19 +21,10 @@ _API: dict[str, str] = {
     "AttributionError": "aigap.errors",
     "QueryError": "aigap.errors",
     "ClaimError": "aigap.errors",
-    "Store": "aigap.api",
-    "open_store": "aigap.api",
     "get_settings": "aigap.config",
     "Downloader": "aigap.sources.fetch",
     "FetchResult": "aigap.sources.fetch",
-    "models": "aigap.api", "metrics": "aigap.api", "sources": "aigap.api",
-    "scores": "aigap.api", "unmapped": "aigap.api",
-    "lag": "aigap.api", "trend": "aigap.api", "LagReport": "aigap.api",
-    "TrendReport": "aigap.api", "compute": "aigap.api", "ComputeReport": "aigap.api",
-    "top500": "aigap.api", "clusters": "aigap.api", "chips": "aigap.api",
-    "arena_gap": "aigap.api", "arena_languages": "aigap.api", "leaderboard": "aigap.api",
-    "indicators": "aigap.api", "import_path": "aigap.api", "update_from_dir": "aigap.api",
-    "update_live": "aigap.api", "ImportReport": "aigap.api", "Result": "aigap.api",
+    **dict.fromkeys(_api.API, "aigap.api"),
 }
 
 __all__ = ["__version__", *sorted(_API)]

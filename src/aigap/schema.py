@@ -265,7 +265,8 @@ def conform(table: str, frame: pd.DataFrame, *, file: str = "") -> pd.DataFrame:
         elif col.sql == _LIST_SQL:
             values = values.map(_as_list)
         else:
-            values = values.astype("object").where(values.notna(), None)
+            # Arrow-backed text (pandas' "str"): a few bytes a cell, not a Python object
+            values = values.astype("str")
         cols[col.name] = values
     out = pd.DataFrame(cols, index=frame.index, columns=list(spec.names))
     return out.reset_index(drop=True)
@@ -278,4 +279,6 @@ def _as_list(v: object) -> list[str]:
         return []
     if isinstance(v, str):
         return [v]
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return v  # already a list of text: keep the (possibly shared) object
     return [str(x) for x in v]  # type: ignore[attr-defined]

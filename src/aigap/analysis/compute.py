@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from aigap.analysis.common import jsonable
 from aigap.errors import QueryError
 
 if TYPE_CHECKING:
@@ -404,23 +405,6 @@ def _q(values: Array, level: float) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe: NaN/inf -> None, dates -> ISO strings, numpy scalars -> Python."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _doubling_months(slope: float) -> float:
     return 12.0 * _LOG10_2 / slope if slope > 0 else math.inf
 
@@ -563,7 +547,7 @@ class ComputeTrend:
             excluded=dict(self.excluded),
             method=self.method,
         )
-        return dict(_clean(out))
+        return dict(jsonable(out))
 
 
 def compute_trend(
@@ -725,7 +709,7 @@ def compute_trend(
         boot_intercept=boot_a,
         boot_slope=boot_b,
         boot_break_share=share,
-        method=_clean(method),
+        method=jsonable(method),
     )
 
 
@@ -787,7 +771,7 @@ class ComputeGap:
             n_boot=self.n_boot,
             n_boot_failed=self.n_boot_failed,
         )
-        return dict(_clean(out))
+        return dict(jsonable(out))
 
 
 def _largest(trend: ComputeTrend, end: pd.Timestamp) -> dict[str, Any]:

@@ -14,31 +14,33 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aigap.analysis.common import jsonable
 from aigap.analysis.frontier import check_group, per_model_best, records, to_days
+from aigap.analysis.units import DAYS_PER_MONTH
 from aigap.errors import QueryError
 
 __all__ = [
     "DAYS_PER_MONTH",
     "LagResult",
+    "check_tau",
     "daily_lag",
     "lag_analysis",
     "matched_lag",
     "summarize",
+    "to_timestamp",
     "vertical_gap",
 ]
 
-DAYS_PER_MONTH = 30.44
-"""Days per month used to turn day lags into months (365.25 / 12, rounded as Epoch AI does)."""
 
 
-def _check_tau(tau: float) -> float:
+def check_tau(tau: float) -> float:
     tau = float(tau)
     if not math.isfinite(tau) or tau < 0:
         raise QueryError(f"tau must be a finite number >= 0, got {tau}")
     return tau
 
 
-def _timestamp(value: object, what: str) -> pd.Timestamp:
+def to_timestamp(value: object, what: str) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
@@ -89,7 +91,7 @@ def _frontiers(
     rec_l, last_l = _group_records(leader, labels[0], drop_first)
     rec_f, last_f = _group_records(follower, labels[1], drop_first)
     start = max(pd.Timestamp(rec_l["date"].iloc[0]), pd.Timestamp(rec_f["date"].iloc[0]))
-    stop = max(last_l, last_f) if end is None else _timestamp(end, "end date")
+    stop = max(last_l, last_f) if end is None else to_timestamp(end, "end date")
     if stop < start:
         raise QueryError(
             f"end date {stop.date()} is before the start of the series {start.date()} "
@@ -115,7 +117,11 @@ def _daily_arrays(fr: _Frontiers, tau: float) -> dict[str, np.ndarray]:
     # First leader record above the follower's level (+tau); the day before it is s*.
     k = np.minimum(np.searchsorted(v_l, thr, side="right"), len(v_l) - 1)
     lag = np.where(b_l <= thr, 0, t - (d_l[k] - 1))
-    return {"t": t, "leader_best": b_l, "follower_best": b_f, "lag_days": lag}
+    # s* pinned at the day before the leader's first kept record: the leader may have reached
+    # the follower's level earlier than the data show, so the lag is only a lower bound.
+    censored = (lag > 0) & (k == 0)
+    return {"t": t, "leader_best": b_l, "follower_best": b_f, "lag_days": lag,
+            "censored": censored}
 
 
 def _dates(days_int: np.ndarray) -> pd.Series:
@@ -147,9 +153,11 @@ def daily_lag(
         labels: names of the two groups for error messages.
 
     Returns:
-        DataFrame[date, leader_best, follower_best, lag_days, lag_months], one row per day.
+        DataFrame[date, leader_best, follower_best, lag_days, lag_months, censored], one row per
+        day; ``censored`` marks days whose lag is only a lower bound (it is measured from the
+        leader's first kept record, before which the data say nothing).
     """
-    tau = _check_tau(tau)
+    tau = check_tau(tau)
     fr = _frontiers(leader, follower, end=end, drop_first=drop_first, labels=labels)
     a = _daily_arrays(fr, tau)
     return pd.DataFrame(
@@ -159,6 +167,7 @@ def daily_lag(
             "follower_best": a["follower_best"],
             "lag_days": a["lag_days"].astype("int64"),
             "lag_months": a["lag_days"] / DAYS_PER_MONTH,
+            "censored": a["censored"],
         }
     )
 
@@ -210,9 +219,10 @@ def matched_lag(
     leader record ever reaches that level the lag is NaN ("not matched").
 
     Returns:
-        DataFrame[model, date, value, leader_model, leader_date, lag_days, lag_months].
+        DataFrame[model, date, value, leader_model, leader_date, lag_days, lag_months,
+        censored] (``censored``: matched to the leader's first kept record, a lower bound).
     """
-    tau = _check_tau(tau)
+    tau = check_tau(tau)
     rec_l, _ = _group_records(leader, labels[0], drop_first)
     rec_f, _ = _group_records(follower, labels[1], drop_first)
     v_l = rec_l["value"].to_numpy(dtype="float64")
@@ -226,6 +236,8 @@ def matched_lag(
     lag_days = (out["date"] - out["leader_date"]).dt.days.astype("float64")
     out["lag_days"] = lag_days
     out["lag_months"] = lag_days / DAYS_PER_MONTH
+    # matched to the leader's first kept record while ahead of the follower: a lower bound
+    out["censored"] = matched & (k == 0) & (lag_days.to_numpy() > 0)
     return out
 
 
@@ -248,8 +260,8 @@ def summarize(
     """
     if column not in series.columns:
         raise QueryError(f"series has no column {column!r}; columns: {', '.join(series.columns)}")
-    lo = None if since is None else _timestamp(since, "since date")
-    hi = None if until is None else _timestamp(until, "until date")
+    lo = None if since is None else to_timestamp(since, "since date")
+    hi = None if until is None else to_timestamp(until, "until date")
     if lo is not None and hi is not None and hi < lo:
         raise QueryError(f"until date {hi.date()} is before since date {lo.date()}")
     keep = pd.Series(True, index=series.index)
@@ -285,25 +297,13 @@ def summarize(
     }
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, np.generic):
-        return _jsonable(value.item())
-    return value
-
-
 def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
     rows = out.astype(object).where(out.notna(), None).to_dict(orient="records")
-    return [{str(k): _jsonable(v) for k, v in row.items()} for row in rows]
+    return [{str(k): jsonable(v) for k, v in row.items()} for row in rows]
 
 
 @dataclass(frozen=True)
@@ -330,6 +330,7 @@ class LagResult:
     since: pd.Timestamp | None
     drop_first: bool
     labels: tuple[str, str] = field(default=("leader", "follower"))
+    exclude_censored: bool = False
 
     def to_dict(self, *, include_series: bool = True) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings, NaN as None)."""
@@ -341,7 +342,8 @@ class LagResult:
             "end": self.end.date().isoformat(),
             "since": None if self.since is None else self.since.date().isoformat(),
             "drop_first": self.drop_first,
-            "summary": _jsonable(self.summary),
+            "exclude_censored": self.exclude_censored,
+            "summary": jsonable(self.summary),
             "leader_records": _frame_records(self.leader_records),
             "follower_records": _frame_records(self.follower_records),
             "matched": _frame_records(self.matched),
@@ -360,6 +362,7 @@ def lag_analysis(
     since: object = None,
     drop_first: bool = True,
     labels: tuple[str, str] = ("leader", "follower"),
+    exclude_censored: bool = False,
 ) -> LagResult:
     """Run methods 1-4 once and bundle them with window and whole-series summaries.
 
@@ -367,8 +370,14 @@ def lag_analysis(
         leader, follower, tau, end, drop_first, labels: as for :func:`daily_lag`.
         since: start of the summary window (default: the start of the series); the window is
             [max(since, series start), end].
+        exclude_censored: leave days (and matched records) whose lag is only a lower bound
+            (measured from the leader's first kept record) out of the lag summaries. The
+            recommended setting is ``drop_first=False, exclude_censored=True``: no record is
+            thrown away and no bound is averaged as if it were a value. Epoch AI's choice is
+            ``drop_first=True, exclude_censored=False`` (the default, for reproduction).
+            The summaries count the censored days in ``n_censored``.
     """
-    tau = _check_tau(tau)
+    tau = check_tau(tau)
     fr = _frontiers(leader, follower, end=end, drop_first=drop_first, labels=labels)
     a = _daily_arrays(fr, tau)
     gap = a["leader_best"] - a["follower_best"]
@@ -383,22 +392,34 @@ def lag_analysis(
             "lag_months": a["lag_days"] / DAYS_PER_MONTH,
             "gap": gap,
             "gap_pct": pct,
+            "censored": a["censored"],
         }
     )
-    since_ts = None if since is None else _timestamp(since, "since date")
+    lag_src = series
+    if exclude_censored:
+        lag_src = series.assign(lag_months=series["lag_months"].where(~series["censored"]))
+    since_ts = None if since is None else to_timestamp(since, "since date")
     if since_ts is not None and since_ts > fr.end:
         raise QueryError(f"since date {since_ts.date()} is after the end date {fr.end.date()}")
     matched = matched_lag(leader, follower, tau=tau, drop_first=drop_first, labels=labels)
     ok = matched["lag_months"].notna()
+    if exclude_censored:
+        ok &= ~matched["censored"]
+    in_window = series["date"] >= (since_ts if since_ts is not None else fr.start)
     summary: dict[str, Any] = {
-        "lag_window": summarize(series, "lag_months", since_ts, fr.end),
-        "lag_all": summarize(series, "lag_months"),
+        "lag_window": summarize(lag_src, "lag_months", since_ts, fr.end),
+        "lag_all": summarize(lag_src, "lag_months"),
         "gap_window": summarize(series, "gap", since_ts, fr.end),
         "gap_pct_window": summarize(series, "gap_pct", since_ts, fr.end),
         "matched": {
             "mean": float(matched.loc[ok, "lag_months"].mean()) if ok.any() else math.nan,
             "n_matched": int(ok.sum()),
-            "n_unmatched": int((~ok).sum()),
+            "n_unmatched": int(matched["lag_months"].isna().sum()),
+            "n_censored": int(matched["censored"].sum()),
+        },
+        "n_censored": {
+            "window": int((series["censored"] & in_window).sum()),
+            "all": int(series["censored"].sum()),
         },
     }
     return LagResult(
@@ -412,4 +433,5 @@ def lag_analysis(
         since=since_ts,
         drop_first=drop_first,
         labels=labels,
+        exclude_censored=exclude_censored,
     )

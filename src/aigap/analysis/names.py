@@ -20,11 +20,9 @@ from aigap.errors import QueryError
 __all__ = [
     "LISTING_COMMANDS",
     "METRIC_NAMES",
-    "group_candidates",
     "match_name",
     "metric_candidates",
     "normalise_name",
-    "source_candidates",
     "suggestions",
 ]
 
@@ -62,21 +60,6 @@ def normalise_name(text: str) -> str:
 def metric_candidates(ids: Iterable[str]) -> dict[str, str]:
     """Candidates for :func:`match_name` from the metric ids in the store."""
     return {str(i): METRIC_NAMES.get(str(i), str(i)) for i in ids}
-
-
-def group_candidates() -> dict[str, str]:
-    """Configured group names -> their labels (countries are resolved by name elsewhere)."""
-    from aigap.attribution.groups import groups_table
-
-    table = groups_table()
-    return {str(n): str(lab) for n, lab in zip(table["name"], table["label"], strict=True)}
-
-
-def source_candidates() -> dict[str, str]:
-    """Registered source names -> their titles."""
-    from aigap.sources.base import all_sources
-
-    return {s.name: s.title for s in all_sources()}
 
 
 def _index(candidates: Mapping[str, str]) -> dict[str, set[str]]:

@@ -22,11 +22,12 @@ if TYPE_CHECKING:  # the real names, for type checkers and editors
     from aigap.api.capability import LagReport as LagReport
     from aigap.api.capability import TrendReport as TrendReport
     from aigap.api.capability import lag as lag
+    from aigap.api.capability import lag_by_evaluator as lag_by_evaluator
     from aigap.api.capability import trend as trend
+    from aigap.api.catalogue import data_sources as data_sources
     from aigap.api.catalogue import metrics as metrics
     from aigap.api.catalogue import models as models
     from aigap.api.catalogue import scores as scores
-    from aigap.api.catalogue import sources as sources
     from aigap.api.catalogue import unmapped as unmapped
     from aigap.api.data import ImportReport as ImportReport
     from aigap.api.data import import_path as import_path
@@ -49,10 +50,11 @@ if TYPE_CHECKING:  # the real names, for type checkers and editors
 API: dict[str, str] = {
     "models": "aigap.api.catalogue",
     "metrics": "aigap.api.catalogue",
-    "sources": "aigap.api.catalogue",
+    "data_sources": "aigap.api.catalogue",
     "scores": "aigap.api.catalogue",
     "unmapped": "aigap.api.catalogue",
     "lag": "aigap.api.capability",
+    "lag_by_evaluator": "aigap.api.capability",
     "trend": "aigap.api.capability",
     "LagReport": "aigap.api.capability",
     "TrendReport": "aigap.api.capability",

@@ -22,7 +22,7 @@ from aigap.analysis.common import fmt, iso_date, jsonable, num, parse_date
 from aigap.api.context import analysis_store, credits_for
 from aigap.attribution.rules import group_scores, lag_rule
 from aigap.errors import QueryError
-from aigap.present.labels import metric_label, scale_unit
+from aigap.present.labels import metric_label
 from aigap.store import Store
 from aigap.store.frames import Selection, load_scores, resolve_metric
 
@@ -74,6 +74,8 @@ class GapRequest:
     bootstrap: int
     seed: int
     level: float
+    exclude_censored: bool = True
+    evaluator: str = "auto"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +84,7 @@ class GapRequest:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "since": self.since.isoformat() if self.since else None,
             "attribution": self.attribution, "drop_first": self.drop_first,
+            "exclude_censored": self.exclude_censored, "evaluator": self.evaluator,
             "bootstrap": self.bootstrap, "seed": self.seed, "level": self.level,
         }
 
@@ -90,8 +93,8 @@ def make_request(
     leader: str, follower: str, metric: str, *, method: str = "daily",
     tau: float | None = None, as_of: str | date | None = None,
     since: str | date | None = None, attribution: str = "inclusive",
-    drop_first: bool = True, bootstrap: int = DEFAULT_BOOTSTRAP, seed: int = 0,
-    level: float = DEFAULT_LEVEL,
+    drop_first: bool = False, bootstrap: int = DEFAULT_BOOTSTRAP, seed: int = 0,
+    level: float = DEFAULT_LEVEL, exclude_censored: bool = True, evaluator: str = "auto",
 ) -> GapRequest:
     """Validate flags into a :class:`GapRequest`.
 
@@ -106,15 +109,20 @@ def make_request(
         raise QueryError(f"tau: expected a number >= 0, got {tau!r}")
     if bootstrap < 0:
         raise QueryError(f"bootstrap: expected a number of resamples >= 0, got {bootstrap}")
+    if seed < 0:
+        raise QueryError(f"seed: expected a whole number >= 0, got {seed}", parameter="seed")
     if not 0 < level < 1:
         raise QueryError(f"level: expected a number between 0 and 1, got {level}")
     d_as_of = parse_date(as_of, "as_of")
     d_since = parse_date(since, "since")
+    if d_as_of and d_as_of > date.today():
+        raise QueryError(f"as_of: {d_as_of} is in the future (today is {date.today()}); the "
+                         "data cannot say what is not yet known", parameter="as_of")
     if d_as_of and d_since and d_since > d_as_of:
         raise QueryError(f"since {d_since} is after as_of {d_as_of}")
     return GapRequest(leader, follower, metric, method, tau, d_as_of, d_since,
                       check_rule(attribution), drop_first, int(bootstrap), int(seed),
-                      float(level))
+                      float(level), bool(exclude_censored), str(evaluator))
 
 
 @dataclass
@@ -129,7 +137,8 @@ class LagReport:
         scale: the metric's scale (fraction, percent, index...).
         result: the full :class:`~aigap.analysis.lag.LagResult`.
         intervals: bootstrap intervals (None with ``bootstrap=0``).
-        n_models: models per group.
+        n_models: models per group (keys that are one model counted once; docs/identity.md).
+        n_keys: the source's keys per group, before grouping them into models.
         sensitivity: point estimates over tau, first-record rule and attribution rule.
     """
 
@@ -146,6 +155,9 @@ class LagReport:
     credits: list[str] = field(default_factory=list)
     leader_frame: pd.DataFrame | None = None
     follower_frame: pd.DataFrame | None = None
+    n_keys: dict[str, int] = field(default_factory=dict)
+    #: derived results (trends) computed from this report, by their own settings
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
     #: model key -> evaluator, for models whose score is the user's own result
     #: (``aigap import scores``); their records are marked as such.
     own_results: dict[str, str] = field(default_factory=dict)
@@ -169,11 +181,15 @@ class LagReport:
         foll = self.follower_frame if self.follower_frame is not None else empty
         points = pd.concat([lead.assign(group=self.leader_label),
                             foll.assign(group=self.follower_label)], ignore_index=True)
+        if "display_name" in points:
+            points["name"] = points["display_name"].fillna(points["name"])
         names = dict(zip(points["model"], points["name"], strict=False))
         res = self.result
         recs = pd.concat([res.leader_records.assign(group=self.leader_label),
                           res.follower_records.assign(group=self.follower_label)],
                          ignore_index=True)
+        if "display_name" in points:
+            names = dict(zip(points["model"], points["display_name"], strict=False))
         recs["name"] = recs["model"].map(names).fillna(recs["model"])
         return {"points": points[["group", "model", "name", "date", "value"]],
                 "records": recs[["group", "model", "name", "date", "value"]],
@@ -199,7 +215,8 @@ class LagReport:
             try:
                 b = bootstrap_lag(lead[lead["date"] <= d], foll[foll["date"] <= d],
                                   tau=self.tau, end=d, drop_first=self.request.drop_first,
-                                  n=n, rng=rng, level=self.request.level)
+                                  n=n, rng=rng, level=self.request.level,
+                                  exclude_censored=self.request.exclude_censored)
             except AigapError:
                 continue
             rows.append({"date": d, "estimate": b.estimates["lag_end"],
@@ -214,17 +231,22 @@ class LagReport:
     @property
     def summary(self) -> pd.DataFrame:
         """One row per statistic: estimate, interval, unit, description."""
+        from aigap.analysis.units import gap_in_units
+
         est = self._estimates()
+        reasons = getattr(self.intervals, "reasons", {}) if self.intervals is not None else {}
         rows = []
         for key, value in est.items():
             label, unit = LABELS.get(key, (key, ""))
-            if unit == "points":
-                unit = scale_unit(self.scale)
             lo = hi = math.nan
             if self.intervals is not None and key in self.intervals.estimates:
                 lo, hi = self.intervals.lower[key], self.intervals.upper[key]
+            if unit == "points":  # a score difference: in the reader's unit (pp for 0-1)
+                value, unit = gap_in_units(value, self.scale)
+                lo, hi = gap_in_units(lo, self.scale)[0], gap_in_units(hi, self.scale)[0]
             rows.append({"statistic": key, "estimate": value, "lower": lo, "upper": hi,
-                         "unit": unit, "description": label})
+                         "unit": unit, "description": label,
+                         "note": reasons.get(key, "")})
         return pd.DataFrame(rows)
 
     def _estimates(self) -> dict[str, float]:
@@ -251,7 +273,8 @@ class LagReport:
         key, unit = HEADLINE[self.request.method]
         row = self.summary.set_index("statistic").loc[key]
         return {"statistic": key, "estimate": num(row["estimate"]),
-                "lower": num(row["lower"]), "upper": num(row["upper"]), "unit": unit}
+                "lower": num(row["lower"]), "upper": num(row["upper"]),
+                "unit": str(row["unit"]) or unit}
 
     def sentence(self) -> str:
         """One plain-language sentence stating the headline and how it was computed."""
@@ -266,11 +289,33 @@ class LagReport:
             interval = (f" ({int(r.level * 100)}% interval {h['lower']:.1f}–{h['upper']:.1f})")
         what = {"daily": "trails", "matched": "trails (matched-predecessor lag)",
                 "vertical": "is below"}[r.method]
+        estimate = h["estimate"]
+        if r.method == "vertical" and estimate < 0:  # the follower leads
+            what, estimate = "is ahead of", -estimate
+            if h["lower"] is not None and h["upper"] is not None:
+                interval = (f" ({int(r.level * 100)}% interval {-h['upper']:.1f}–"
+                            f"{-h['lower']:.1f})")
         return (f"On {metric_label(r.metric)}, {self.follower_label} {what} "
                 f"{self.leader_label} by "
-                f"{h['estimate']:.1f} {h['unit']}{interval} on average from "
+                f"{estimate:.1f} {h['unit']}{interval} on average from "
                 f"{iso_date(start)} to {iso_date(end)} ({r.attribution} attribution, "
-                f"tau {self.tau:g}).")
+                f"tau {self.tau:g}){self._cut_note()}{self._hindsight_note()}.")
+
+    def _hindsight_note(self) -> str:
+        """Says so when the answer as of a date reads data published after it."""
+        if not self.selection.hindsight:
+            return ""
+        return (f"; hindsight: no data vintage of {self.request.as_of} is stored, so this "
+                f"reads data published later ({self.selection.newest_data()})")
+
+    def _cut_note(self) -> str:
+        """Says so when the as-of date lies past the newest data and the series was cut."""
+        end = self.series["date"].iloc[-1] if len(self.series) else None
+        if self.request.as_of is None or end is None or \
+                pd.Timestamp(end).date() >= self.request.as_of:
+            return ""
+        return (f"; asked as of {self.request.as_of}, but the newest data is from "
+                f"{iso_date(end)}, so the series ends there")
 
     def to_dict(self, *, include_series: bool = True) -> dict[str, Any]:
         """Stable JSON-ready output (see docs/json.md)."""
@@ -280,6 +325,8 @@ class LagReport:
             "inputs": self.inputs,
             "data": self.data,
             "n_models": self.n_models,
+            "n_keys": self.n_keys,
+            "censored_days": self.result.summary.get("n_censored", {}),
             "headline": self.headline,
             "sentence": self.sentence(),
             "summary": _records(self.summary),
@@ -332,19 +379,26 @@ def _frames(store: Store, req: GapRequest) -> tuple[pd.DataFrame, Selection, Any
 
     lead_g = resolve_group(req.leader)
     foll_g = resolve_group(req.follower)
-    scores, sel = load_scores(store, req.metric, as_of=req.as_of)
+    scores, sel = load_scores(store, req.metric, as_of=req.as_of, evaluator=req.evaluator)
     return scores, sel, lead_g, foll_g
 
 
+#: The first-record rules of the sensitivity table: (label, drop_first, exclude_censored).
+FIRST_RECORD_RULES = (("censored days left out", False, True),
+                      ("first record dropped (Epoch AI)", True, False),
+                      ("all days, censored kept", False, False))
+
+
 def _analyse(scores: pd.DataFrame, lead_g: Any, foll_g: Any, req: GapRequest, tau: float,
-             rule: str, drop_first: bool, end: pd.Timestamp | None) -> tuple[Any, pd.DataFrame,
-                                                                             pd.DataFrame]:
+             rule: str, drop_first: bool, end: pd.Timestamp | None,
+             exclude_censored: bool = True) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
     from aigap.analysis.lag import lag_analysis
 
     lead = group_scores(scores, lead_g, rule)
     foll = group_scores(scores, foll_g, rule)
     result = lag_analysis(lead, foll, tau=tau, end=end, since=req.since,
-                          drop_first=drop_first, labels=(lead_g.name, foll_g.name))
+                          drop_first=drop_first, exclude_censored=exclude_censored,
+                          labels=(lead_g.name, foll_g.name))
     return result, lead, foll
 
 
@@ -358,7 +412,9 @@ def lag(
     as_of: str | date | None = None,
     since: str | date | None = None,
     attribution: str = "inclusive",
-    drop_first: bool = True,
+    drop_first: bool = False,
+    exclude_censored: bool = True,
+    evaluator: str = "auto",
     bootstrap: int = DEFAULT_BOOTSTRAP,
     seed: int = 0,
     level: float = DEFAULT_LEVEL,
@@ -382,8 +438,17 @@ def lag(
         since: start of the summary window.
         attribution: inclusive | exclusive | hq (fractional is for counts; it is treated as
             inclusive membership here).
-        drop_first: drop each group's first record (Epoch AI does).
-        bootstrap: resamples (0 = no intervals). seed: the generator's seed.
+        drop_first: drop each group's first record (Epoch AI's convention, for reproducing
+            its figures; off by default).
+        exclude_censored: leave out of the summaries the days whose lag is only a lower
+            bound because it is measured from the first record in the data (default; see
+            docs/methods.md, "Censoring").
+        evaluator: whose scores: ``auto`` (independent evaluations, i.e. third-party runs
+            and arena ratings, where the metric has any; else every score), ``all``,
+            ``third-party``, ``arena``, ``reported`` (developers' or papers' own numbers) or
+            ``user`` (your imported results). The scores of several classes are never pooled
+            silently: ``data.evaluators`` lists the classes used.
+        bootstrap: resamples of models (0 = no intervals). seed: the generator's seed.
         level: interval level. sensitivity: also compute the sensitivity table.
 
     Raises:
@@ -392,7 +457,8 @@ def lag(
     """
     req = make_request(leader, follower, metric, method=method, tau=tau, as_of=as_of,
                        since=since, attribution=attribution, drop_first=drop_first,
-                       bootstrap=bootstrap, seed=seed, level=level)
+                       bootstrap=bootstrap, seed=seed, level=level,
+                       exclude_censored=exclude_censored, evaluator=evaluator)
     from aigap.api.catalogue import named_group
 
     named_group(leader, "leader")
@@ -410,6 +476,62 @@ def lag(
     return report
 
 
+def lag_by_evaluator(
+    leader: str = "USA",
+    follower: str = "China",
+    metric: str = "mmlu",
+    *,
+    home: str | Path | None = None,
+    store: Store | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """The same lag measured on each evaluator class's scores side by side (third-party
+    runs, arena ratings, reported numbers, your own): one row per class with the models
+    used, the mean daily lag and the vertical gap with their intervals, or why it could not
+    be measured. ``options`` are :func:`lag`'s."""
+    rows: list[dict[str, Any]] = []
+    with analysis_store(home, store) as st:
+        for cls in ("third-party", "arena", "reported", "user"):
+            try:
+                r = lag(leader, follower, metric, evaluator=cls, store=st, **options)
+            except QueryError as exc:
+                if "no " + cls + " scores" in str(exc):
+                    continue
+                rows.append({"evaluator": cls, "note": str(exc)})
+                continue
+            mean, gap = _row_of(r, "lag_mean"), _row_of(r, "gap_mean")
+            rows.append({"evaluator": cls, **{f"models_{g}": n for g, n in r.n_models.items()},
+                         "lag_mean": mean["estimate"], "lag_lower": mean["lower"],
+                         "lag_upper": mean["upper"], "gap_mean": gap["estimate"],
+                         "gap_lower": gap["lower"], "gap_upper": gap["upper"],
+                         "gap_unit": gap["unit"], "note": ""})
+    if not rows:
+        raise QueryError(f"metric: no scores on {metric!r} from any evaluator",
+                         parameter="metric")
+    return pd.DataFrame(rows)
+
+
+def _row_of(report: LagReport, statistic: str) -> dict[str, Any]:
+    row = report.summary.set_index("statistic").loc[statistic]
+    return {"estimate": num(row["estimate"]), "lower": num(row["lower"]),
+            "upper": num(row["upper"]), "unit": str(row["unit"])}
+
+
+def _end_date(req: GapRequest, sel: Selection) -> pd.Timestamp | None:
+    """The end of the series: the as-of date, cut to the newest data date of the vintages
+    used when it lies past it (the cut is stated in the data warnings and the sentence)."""
+    if req.as_of is None:
+        return None
+    newest = sel.coverage_end or sel.newest_data()
+    if newest is not None and req.as_of > newest:
+        note = (f"as_of {req.as_of} is past the newest data ({newest}): the series ends "
+                f"on {newest}")
+        if note not in sel.warnings:
+            sel.warnings.append(note)
+        return pd.Timestamp(newest)
+    return pd.Timestamp(req.as_of)
+
+
 def _lag(scores: pd.DataFrame, sel: Selection, lead_g: Any, foll_g: Any, req: GapRequest,
          credits: list[str], sensitivity: bool) -> LagReport:
     """The lag of one validated request on its score frame (see :func:`lag`)."""
@@ -418,18 +540,22 @@ def _lag(scores: pd.DataFrame, sel: Selection, lead_g: Any, foll_g: Any, req: Ga
     rule = lag_rule(req.attribution)
     scale = (scores["scale"].mode().iloc[0] if scores["scale"].notna().any() else None)
     t = req.tau if req.tau is not None else default_tau(scale)
-    end = pd.Timestamp(req.as_of) if req.as_of else None
-    result, lead, foll = _analyse(scores, lead_g, foll_g, req, t, rule, req.drop_first, end)
+    end = _end_date(req, sel)
+    result, lead, foll = _analyse(scores, lead_g, foll_g, req, t, rule, req.drop_first, end,
+                                  req.exclude_censored)
     intervals = None
     if req.bootstrap > 0:
         intervals = bootstrap_lag(lead, foll, tau=t, end=end, since=req.since,
                                   drop_first=req.drop_first, n=req.bootstrap,
                                   rng=np.random.default_rng(req.seed), level=req.level,
-                                  analysis=result)
+                                  analysis=result, unit="model",
+                                  exclude_censored=req.exclude_censored)
     report = LagReport(req, sel, lead_g.name, foll_g.name, t, scale, result, intervals,
-                       {lead_g.name: int(lead["model"].nunique()),
-                        foll_g.name: int(foll["model"].nunique())}, credits=credits,
-                       leader_frame=lead, follower_frame=foll)
+                       {lead_g.name: int(lead["model_id"].nunique()),
+                        foll_g.name: int(foll["model_id"].nunique())}, credits=credits,
+                       leader_frame=lead, follower_frame=foll,
+                       n_keys={lead_g.name: int(lead["model"].nunique()),
+                               foll_g.name: int(foll["model"].nunique())})
     if sensitivity:
         report.sensitivity = sensitivity_table(scores, lead_g, foll_g, req, t, end)
     return report
@@ -437,15 +563,19 @@ def _lag(scores: pd.DataFrame, sel: Selection, lead_g: Any, foll_g: Any, req: Ga
 
 def sensitivity_table(scores: pd.DataFrame, lead_g: Any, foll_g: Any, req: GapRequest,
                       tau: float, end: pd.Timestamp | None) -> pd.DataFrame:
-    """Point estimates over tau in {0, 1, 2} points, first record dropped/kept, and rules."""
+    """Point estimates over tau in {0, 1, 2} points, the first-record rules
+    (:data:`FIRST_RECORD_RULES`) and the attribution rules."""
     rows = []
     for rule in ("inclusive", "exclusive", "hq"):
-        for drop in (True, False):
+        for label, drop, excl in FIRST_RECORD_RULES:
             for mult in (0.0, 1.0, 2.0):
                 t = mult * (tau if tau > 0 else 1.0)
-                row: dict[str, Any] = {"attribution": rule, "drop_first": drop, "tau": t}
+                row: dict[str, Any] = {"attribution": rule, "first_record": label,
+                                       "drop_first": drop, "exclude_censored": excl,
+                                       "tau": t}
                 try:
-                    res, _, _ = _analyse(scores, lead_g, foll_g, req, t, rule, drop, end)
+                    res, _, _ = _analyse(scores, lead_g, foll_g, req, t, rule, drop, end,
+                                         excl)
                     w = res.summary["lag_window"]
                     row.update({"lag_mean": w["mean"], "lag_min": w["min"],
                                 "lag_max": w["max"],
@@ -461,50 +591,91 @@ def sensitivity_table(scores: pd.DataFrame, lead_g: Any, foll_g: Any, req: GapRe
 
 @dataclass
 class TrendReport:
-    """The result of :func:`trend`: is the gap closing? (DESIGN method 6)."""
+    """The result of :func:`trend`: is the gap closing? (docs/methods.md, "How the trend test
+    was calibrated"): the record-growth test over several windows, with one overall verdict
+    that says "depends on the window" when the windows disagree."""
 
     lag: LagReport
-    lag_trend: Any
-    gap_trend: Any
+    trends: Any  # aigap.analysis.trend.WindowedTrend
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        """The validated request."""
+        return self.lag.inputs
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The data used."""
+        return self.lag.data
+
+    @property
+    def verdict(self) -> str:
+        """closing, widening, no clear trend, depends on the window, or too few records."""
+        return str(self.trends.overall)
+
+    @property
+    def windows(self) -> list[Any]:
+        """One :class:`~aigap.analysis.trend.RecordTrend` per window."""
+        return list(self.trends.windows)
+
+    @property
+    def lag_trend(self) -> Any:
+        """The trend over the whole window (from ``since`` or the start)."""
+        return self.windows[0]
 
     @property
     def summary(self) -> pd.DataFrame:
-        rows = []
-        for name, t, unit in (("daily lag", self.lag_trend, "months per year"),
-                              ("vertical gap", self.gap_trend, "points per year")):
-            rows.append({"series": name, "slope": t.slope, "lower": t.lower,
-                         "upper": t.upper, "unit": unit, "p_value": t.p_value,
-                         "verdict": t.verdict, "start": t.start, "end": t.end, "n_days": t.n})
+        """One row per window: slope of the lag in months per year with its interval."""
+        rows = [{"window": w.window, "slope": w.slope, "lower": w.lower, "upper": w.upper,
+                 "unit": "months per year", "verdict": w.verdict, "start": w.start,
+                 "end": w.end, "leader_records": w.n_records.get("leader"),
+                 "follower_records": w.n_records.get("follower"), "note": w.reason or ""}
+                for w in self.windows]
         return pd.DataFrame(rows)
 
     @property
     def series(self) -> pd.DataFrame:
         return self.lag.series
 
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The daily ``series`` and each window's ``fitted`` line with its band."""
+        fitted = pd.concat([w.fitted.assign(window=w.window) for w in self.windows],
+                           ignore_index=True) if self.windows else pd.DataFrame()
+        return {"series": self.series, "fitted": fitted}
+
     def sentence(self) -> str:
-        t = self.lag_trend
         lvl = int(self.lag.request.level * 100)
-        return (f"The {self.lag.follower_label}–{self.lag.leader_label} lag on "
-                f"{metric_label(self.lag.request.metric)} changed by {t.slope:+.1f} months "
-                "per year "
-                f"({lvl}% HAC interval {t.lower:+.1f} to {t.upper:+.1f}) from "
-                f"{iso_date(t.start)} to {iso_date(t.end)}: {t.verdict}.")
+        parts = []
+        for w in self.windows:
+            if math.isfinite(w.slope) and math.isfinite(w.lower):
+                parts.append(f"{w.window} ({iso_date(w.start)} to {iso_date(w.end)}): "
+                             f"{w.verdict}, {w.slope:+.1f} months per year ({lvl}% interval "
+                             f"{w.lower:+.1f} to {w.upper:+.1f})")
+            else:
+                parts.append(f"{w.window}: {w.verdict}")
+        return (f"Is the {self.lag.follower_label}–{self.lag.leader_label} lag on "
+                f"{metric_label(self.lag.request.metric)} closing? {self.verdict.capitalize()}"
+                f" — " + "; ".join(parts) + ".")
 
     def to_dict(self, *, include_series: bool = True) -> dict[str, Any]:
         lag_d = self.lag.to_dict(include_series=include_series)
-        return {
+        out = {
             "kind": "trend",
             "inputs": lag_d["inputs"],
             "data": lag_d["data"],
             "sentence": self.sentence(),
+            "verdict": self.verdict,
+            "windows": [w.to_dict() for w in self.windows],
             "lag_trend": self.lag_trend.to_dict(),
-            "gap_trend": self.gap_trend.to_dict(),
             "lag_headline": lag_d["headline"],
-            "caveat": ("Newey-West intervals are too narrow on very persistent series such as "
-                       "step-function lags; treat a borderline verdict with care "
-                       "(docs/methods.md)."),
-            **({"series": lag_d["series"]} if include_series else {}),
+            "caveat": ("A verdict needs the follower's frontier records to rise faster (or "
+                       "slower) than the leader's over the whole interval; the test assumes "
+                       "roughly straight frontiers within a window (docs/methods.md)."),
         }
+        if include_series:
+            out["series"] = lag_d["series"]
+            out["fitted"] = jsonable(self.frames()["fitted"])
+        return out
 
     def _repr_html_(self) -> str:
         return f"<p><b>{html.escape(self.sentence())}</b></p>" + self.summary.to_html()
@@ -519,24 +690,38 @@ def trend(
     as_of: str | date | None = None,
     since: str | date | None = None,
     attribution: str = "inclusive",
-    drop_first: bool = True,
+    drop_first: bool = False,
+    exclude_censored: bool = True,
+    bootstrap: int = DEFAULT_BOOTSTRAP,
+    seed: int = 0,
     level: float = DEFAULT_LEVEL,
-    maxlags: int | None = None,
     home: str | Path | None = None,
     store: Store | None = None,
 ) -> TrendReport:
-    """Is the gap closing? OLS of the daily lag (and vertical gap) on time with HAC errors.
-
-    "closing" only when the whole interval of the slope is below zero. Same selectors as
-    :func:`lag`; the fit covers ``since`` (default: the start of the series) to the end date.
+    """Is the gap closing? Compares how fast each group's frontier records rise, over the
+    whole window (from ``since``) and the last 24 and 12 months, with a model bootstrap
+    (calibrated by simulation: docs/methods.md). "closing" only when the whole interval says
+    the follower's records rise faster; windows that disagree give "depends on the window".
+    Same selectors as :func:`lag`.
     """
-    from aigap.analysis.trend import gap_trend
+    from aigap.analysis.trend import trend_windows
 
     report = lag(leader, follower, metric, tau=tau, as_of=as_of, since=since,
-                 attribution=attribution, drop_first=drop_first, bootstrap=0, level=level,
+                 attribution=attribution, drop_first=drop_first,
+                 exclude_censored=exclude_censored, bootstrap=0, seed=seed, level=level,
                  home=home, store=store)
-    since_ts = pd.Timestamp(report.request.since) if report.request.since else None
-    lt = gap_trend(report.series, column="lag_months", since=since_ts, level=level,
-                   maxlags=maxlags)
-    gt = gap_trend(report.series, column="gap", since=since_ts, level=level, maxlags=maxlags)
-    return TrendReport(report, lt, gt)
+    key = ("trend", bootstrap, seed, level)
+    lead, foll = report.leader_frame, report.follower_frame
+    assert lead is not None and foll is not None
+    end = pd.Timestamp(report.series["date"].iloc[-1])
+    if bootstrap < 1:
+        raise QueryError(f"bootstrap: the trend test needs resamples (>= 1), got {bootstrap}",
+                         parameter="bootstrap")
+    if key not in report.memo:
+        report.memo[key] = trend_windows(
+            lead, foll, end=end,
+            since=pd.Timestamp(report.request.since) if report.request.since else None,
+            n=bootstrap,
+            rng=np.random.default_rng(seed), level=level, unit="model",
+            series=report.series)
+    return TrendReport(report, report.memo[key])

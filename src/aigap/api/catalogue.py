@@ -123,7 +123,7 @@ def metrics(*, home: str | Path | None = None, store: Store | None = None) -> pd
         return stored_metrics(st)
 
 
-def sources(*, home: str | Path | None = None, store: Store | None = None) -> pd.DataFrame:
+def data_sources(*, home: str | Path | None = None, store: Store | None = None) -> pd.DataFrame:
     """Every registered source: publisher, URL, licence, credit, datasets and vintages
     stored, rows and the newest data date (``.attrs["datasets"]``: one row per dataset)."""
     from aigap.sources.base import all_sources
@@ -214,13 +214,16 @@ def named_group(name: str, parameter: str = "group") -> Any:
     Raises:
         QueryError: the name is no country or configured group.
     """
-    from aigap.analysis.names import group_candidates, suggestions
-    from aigap.attribution.groups import resolve_group
+    from aigap.analysis.names import suggestions
+    from aigap.attribution.groups import groups_table, resolve_group
 
+    table = groups_table()
+    group_candidates = {str(n): str(lab) for n, lab in zip(table["name"], table["label"],
+                                                             strict=True)}
     try:
         return resolve_group(name)
     except QueryError as exc:
-        close = suggestions(name, group_candidates())
+        close = suggestions(name, group_candidates)
         guess = f"; did you mean {' or '.join(close)}?" if close else ""
         raise QueryError(f"{parameter}: {exc}{guess}", parameter=parameter) from exc
 
@@ -246,9 +249,9 @@ def source_name(name: str, parameter: str = "source") -> str:
     Raises:
         QueryError: no source matches (the closest names and ``aigap sources``).
     """
-    from aigap.analysis.names import match_name, source_candidates
+    from aigap.api.data import resolve_source
 
-    return match_name(name, source_candidates(), what="source", parameter=parameter)
+    return resolve_source(name, parameter).name
 
 
 def attribution_rule(name: str) -> str:
@@ -260,3 +263,18 @@ def attribution_rule(name: str) -> str:
     from aigap.attribution.rules import check_rule
 
     return check_rule(name)
+
+
+def group_candidates() -> dict[str, str]:
+    """Configured group names -> their labels (countries are resolved by name elsewhere)."""
+    from aigap.attribution.groups import groups_table
+
+    table = groups_table()
+    return {str(n): str(lab) for n, lab in zip(table["name"], table["label"], strict=True)}
+
+
+def source_candidates() -> dict[str, str]:
+    """Registered source names -> their titles."""
+    from aigap.sources.base import all_sources
+
+    return {s.name: s.title for s in all_sources()}

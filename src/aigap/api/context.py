@@ -7,24 +7,41 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from aigap.analysis.common import parse_date
 from aigap.store import Store, open_store
 from aigap.store.frames import Selection
 
 __all__ = ["analysis_store", "credits_for", "data_note", "ensure_bundled", "ensure_starter",
-           "reading_store"]
+           "parse_date", "reading_store"]
 
 
 @contextmanager
 def analysis_store(home: str | Path | None = None, store: Store | None = None
                    ) -> Iterator[Store]:
-    """An open store for analyses; an empty store is first given the bundled data
-    (:func:`ensure_bundled`)."""
+    """An open store for analyses, read-only so that any number of readers (and a running
+    dashboard) work at once; an empty store is first given the bundled data
+    (:func:`ensure_bundled`; the only write, brief), and a store written by an older aigap
+    is migrated first.
+    """
     if store is not None:
         yield store
         return
-    with open_store(home) as st:
-        ensure_bundled(st)
-        yield st
+    from aigap.config import get_settings
+
+    path = get_settings(home).store_path
+    if not path.exists() or _needs_writing(path):
+        with open_store(home) as st:
+            ensure_bundled(st)
+    with Store(path, read_only=True) as ro:
+        yield ro
+
+
+def _needs_writing(path: Path) -> bool:
+    """True when the store holds no data yet, or its schema is older than this aigap's."""
+    from aigap.schema import SCHEMA_VERSION
+
+    with Store(path, read_only=True) as ro:
+        return ro.schema_version() < SCHEMA_VERSION or ro.is_empty()
 
 
 def ensure_bundled(store: Store, *, updating: Iterable[str] = ()) -> bool:
@@ -88,15 +105,5 @@ def credits_for(store: Store, selection: Selection) -> list[str]:
     return [s.credit for s in all_sources() if s.name in used]
 
 
-@contextmanager
-def reading_store(home: str | Path | None = None, store: Store | None = None
-                  ) -> Iterator[Store]:
-    """The caller's store, else the data home's opened read-only (after giving an empty
-    store the bundled data), so any number of readers can work at once."""
-    if store is not None:
-        yield store
-        return
-    with analysis_store(home) as st:
-        path = st.path
-    with Store(path, read_only=True) as ro:
-        yield ro
+#: The same as :func:`analysis_store` (kept for callers that name the read-only intent).
+reading_store = analysis_store

@@ -87,10 +87,15 @@ def store_parsed(store: Store, parsed: list[ParsedDataset], sources: dict[str, S
 def resolve_source(name: str, parameter: str = "source") -> Source:
     """The registered source a name means (case-blind, by name or title; closest names
     suggested otherwise)."""
-    from aigap.analysis.names import match_name, source_candidates
+    from aigap.analysis.names import match_name
 
     return get_source(match_name(name, source_candidates(), what="source",
                                  parameter=parameter))
+
+
+def source_candidates() -> dict[str, str]:
+    """Registered source names -> their titles (for name matching)."""
+    return {s.name: s.title for s in all_sources()}
 
 
 def import_path(store: Store, source_name: str, path: Path | str, *,
@@ -401,7 +406,7 @@ def update_live(
     records: list[FileRecord] = []
     same: list[str] = []
     own = downloader is None
-    dl = downloader or Downloader()
+    dl = downloader or Downloader(store.path.parent / "cache")  # the cache follows --home
     try:
         for src in chosen:
             known = store.known_files(src.name)

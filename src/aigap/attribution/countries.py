@@ -118,14 +118,6 @@ def to_iso3(name: str, *, file: str | None = None, row: int | None = None,
         ) from None
 
 
-def is_country(name: str) -> bool:
-    """Whether ``name`` maps to a country code."""
-    try:
-        return _lookup(name) is not None
-    except KeyError:
-        return False
-
-
 _LIST_SEP = re.compile(r",(?!\s)")
 
 
@@ -172,6 +164,8 @@ def map_country_lists(
             elif code not in codes:
                 codes.append(code)
         mapped[raw] = (codes, multi)
-    lists = obj.map(lambda v: list(mapped[v][0]))
-    flags = obj.map(lambda v: mapped[v][1]).astype(bool)
+    # One list object per distinct spelling, shared by its rows (a million rows of a few
+    # spellings must not become a million lists); treat them as read-only.
+    lists = obj.map({k: v[0] for k, v in mapped.items()})
+    flags = obj.map({k: v[1] for k, v in mapped.items()}).astype(bool)
     return lists, flags

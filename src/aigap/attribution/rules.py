@@ -116,13 +116,16 @@ def select(frame: pd.DataFrame, group: Group, rule: str = DEFAULT_RULE) -> pd.Da
 
 
 def group_scores(scores: pd.DataFrame, group: Group, rule: str) -> pd.DataFrame:
-    """One group's analysis frame (model, name, date, value, lower, upper, stderr) from a
-    score frame: the members under ``rule``, one row per scored model key."""
+    """One group's analysis frame (model, name, date, value, lower, upper, stderr, model_id,
+    display_name) from a score frame: the members under ``rule``, one row per scored model
+    key, with keys that are one model sharing a ``model_id`` (docs/identity.md)."""
     import pandas as pd
+
+    from aigap.attribution.identity import assign_model_ids
 
     weight = membership(scores, group, rule)
     part = scores.loc[weight.to_numpy() > 0]
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "model": part["model_key"].to_numpy(),
         "name": part["model_name"].fillna(part["model_key"]).to_numpy(),
         "date": pd.to_datetime(part["release_date"]).to_numpy(),
@@ -131,3 +134,4 @@ def group_scores(scores: pd.DataFrame, group: Group, rule: str) -> pd.DataFrame:
         "upper": part["upper"].astype("float64").to_numpy(),
         "stderr": part["stderr"].astype("float64").to_numpy(),
     })
+    return assign_model_ids(frame).frame

@@ -33,7 +33,7 @@ def lag_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
     end = ctx.data_end(metric, when)
     if end is None:
         return untestable(t, metric, "no scores on this metric by then", when, method)
-    eff = min(when, end)
+    eff = when  # aigap.lag itself cuts a date past the newest data (and says so)
     window = t.horizon == "since_claim" and when > claim.date
     since = claim.date if window else t.since
     if since is not None and since > eff:

@@ -20,11 +20,6 @@ CONTRADICTED = "contradicted"
 INCONCLUSIVE = "inconclusive"
 UNTESTABLE = "untestable"
 RECORDED = "recorded"
-VERDICTS = (SUPPORTED, CONTRADICTED, INCONCLUSIVE, UNTESTABLE, RECORDED)
-
-
-def _finite(x: float | None) -> bool:
-    return x is not None and math.isfinite(x)
 
 
 def range_verdict(lower: float | None, upper: float | None, low: float | None,

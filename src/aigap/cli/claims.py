@@ -29,18 +29,17 @@ Seed = Annotated[int, typer.Option("--seed", help="Seed of the random generator.
 
 def _run(ids: list[str] | None, as_of: str | None, claims: list[Path] | None,
          bootstrap: int, seed: int) -> list[ClaimResult]:
-    from aigap.analysis.common import parse_date
-    from aigap.api.context import analysis_store
+    from aigap.api import metrics
+    from aigap.api.context import analysis_store, parse_date
     from aigap.claims.evaluate import Options, evaluate_claims
     from aigap.claims.registry import load_claims
     from aigap.errors import ClaimError, QueryError
-    from aigap.store.frames import metrics
 
     when = parse_date(as_of, "--as-of")
     if bootstrap < 0:
         raise QueryError(f"--bootstrap: expected a number >= 0, got {bootstrap}")
     with analysis_store(state.home) as store:
-        known = metrics(store)["metric"].tolist()
+        known = metrics(store=store)["metric"].tolist()
         found = load_claims(claims or (), known_metrics=known)
         if ids:
             have = {c.id for c in found}

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
     from rich.table import Table
 
-    from aigap.store import DatasetOutcome
 
 
 def _console(stderr: bool = True):  # type: ignore[no-untyped-def]
@@ -60,7 +59,7 @@ def _print_report(report, fmt: str, *, verbose: bool = False) -> None:  # type: 
         console.print("Run with --verbose for every dataset.", markup=False)
 
 
-def _per_source(outcomes: list[DatasetOutcome]) -> Table:
+def _per_source(outcomes: list[Any]) -> Table:
     """A table of one row per source: datasets imported and unchanged, rows imported, the
     newest data date (at most :data:`SUMMARY_SOURCES_MAX` rows; the rest summed)."""
     from rich.table import Table
@@ -152,8 +151,8 @@ def update(
 
         aigap update --source epoch-models --source epoch-benchmarks
     """
+    from aigap.api import open_store
     from aigap.api.data import update_from_dir
-    from aigap.store import open_store
 
     fmt = check_format(fmt)
     with open_store(state.home) as store:
@@ -207,8 +206,8 @@ def import_(
 
     Example: aigap import epoch-models ~/Downloads/all_ai_models.csv
     """
+    from aigap.api import open_store
     from aigap.api.data import import_path
-    from aigap.store import open_store
 
     fmt = check_format(fmt)
     given = {"organisation": org, "country": country, "release_date": release_date,
@@ -236,8 +235,8 @@ def sources(
     A new store first receives the data bundled with aigap (the Epoch AI snapshot and the
     starter data); the last line says so while that is what answers.
     """
-    from aigap.api.catalogue import sources as list_sources
-    from aigap.api.catalogue import unmapped as unmapped_keys
+    from aigap.api import data_sources as source_table
+    from aigap.api import unmapped as unmapped_keys
     from aigap.present.output import frame_to_csv, frame_to_rich
 
     fmt = check_format(fmt)
@@ -251,9 +250,9 @@ def sources(
             _console(stderr=False).print(frame_to_rich(
                 frame, title=f"{frame['model_key'].nunique()} rated models without a country"))
         return
-    frame = list_sources(home=state.home)
+    frame = source_table(home=state.home)
     if fmt == "json":
-        echo_json({"sources": frame, "datasets": frame.attrs.get("datasets")})
+        echo_json({"sources": frame, "datasets": frame.attrs["datasets"]})
     elif fmt == "csv":
         typer.echo(frame_to_csv(frame), nl=False)
     else:

@@ -8,7 +8,7 @@ import typer
 
 from aigap.cli.app import FormatOption, app, check_format, state
 from aigap.cli.gap import AsOf, Attribution, Follower, Leader, Level
-from aigap.cli.infra import _emit
+from aigap.cli.infra import emit_frame
 
 
 @app.command("arena")
@@ -42,7 +42,7 @@ def arena_cmd(
     if languages:
         frame = arena_languages(leader, follower, as_of=as_of, attribution=attribution,
                                 n=draws, seed=seed, level=level, home=state.home)
-        _emit(frame, fmt, "Top-model gap on English vs Chinese prompts (rating points)")
+        emit_frame(frame, fmt, "Top-model gap on English vs Chinese prompts (rating points)")
         return
     frame = arena_gap(leader, follower, category=category, as_of=as_of, since=since,
                       attribution=attribution, n=draws, seed=seed, level=level,
@@ -52,9 +52,9 @@ def arena_cmd(
                 "gap_pct", "gap_pct_lower", "gap_pct_upper", "p_leader_ahead"]
         out = frame[cols].copy()
         out.attrs = frame.attrs
-        _emit(out, fmt, f"Arena gap, {category} (% of the follower's top rating)")
+        emit_frame(out, fmt, f"Arena gap, {category} (% of the follower's top rating)")
     else:
-        _emit(frame, fmt, "")
+        emit_frame(frame, fmt, "")
 
 
 @app.command("leaderboard")
@@ -83,9 +83,9 @@ def leaderboard_cmd(
                 "organization", "countries", "country_source"]
         out = frame[cols].copy()
         out.attrs = frame.attrs
-        _emit(out, fmt, f"{board} top {top} (by {by})")
+        emit_frame(out, fmt, f"{board} top {top} (by {by})")
     else:
-        _emit(frame, fmt, "")
+        emit_frame(frame, fmt, "")
 
 
 @app.command("indicators")
@@ -109,6 +109,6 @@ def indicators_cmd(
         cols = ["indicator_id", "country", "date", "value", "unit", "source_name"]
         out = frame[cols].copy()
         out.attrs = frame.attrs
-        _emit(out, fmt, "Indicators")
+        emit_frame(out, fmt, "Indicators")
     else:
-        _emit(frame, fmt, "")
+        emit_frame(frame, fmt, "")

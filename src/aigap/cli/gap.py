@@ -30,11 +30,23 @@ Since = Annotated[str | None, typer.Option("--since", help="Start of the summary
 Attribution = Annotated[str, typer.Option("--attribution", "-a", help="inclusive | exclusive "
                                           "| hq (see docs/attribution.md).")]
 DropFirst = Annotated[bool, typer.Option("--drop-first/--keep-first", help="Drop each group's "
-                                         "first record (Epoch AI's convention).")]
+                                         "first record (Epoch AI's convention, to reproduce "
+                                         "its figures). Default: keep it and leave out the "
+                                         "censored days instead.")]
+Censored = Annotated[bool, typer.Option("--exclude-censored/--include-censored", help="Leave "
+                                        "out of the means the days whose lag is only a lower "
+                                        "bound (measured from the first record in the data).")]
+Bootstrap = Annotated[int, typer.Option("--bootstrap", "-b", help="Bootstrap resamples of "
+                                        "models (0 = no intervals).")]
+Seed = Annotated[int, typer.Option("--seed", help="Seed of the random generator (>= 0).")]
+Evaluator = Annotated[str, typer.Option("--evaluator", help="Whose scores: auto (third-party "
+                                        "runs and arena ratings where the metric has any, "
+                                        "else all), all, third-party, arena, reported "
+                                        "(developers' own numbers) or user.")]
 Level = Annotated[float, typer.Option("--level", help="Interval level.")]
 
 
-def _print_table(frame: Any, title: str) -> None:
+def print_table(frame: Any, title: str) -> None:
     from rich.console import Console
 
     from aigap.present.output import frame_to_rich
@@ -57,11 +69,18 @@ def emit_report(report: Any, fmt: str, title: str) -> bool:
         typer.echo(frame_to_csv(report.summary), nl=False)
         return False
     typer.echo(report.sentence())
-    _print_table(report.summary, title)
+    summary = report.summary
+    notes = summary.pop("note") if "note" in summary else None
+    print_table(summary, title)
+    if notes is not None:
+        first = summary.columns[0]
+        for label, note in zip(summary[first], notes, strict=True):
+            if note:
+                typer.echo(f"{label}: {note}")
     return True
 
 
-def _data_lines(data: dict[str, Any]) -> None:
+def data_lines(data: dict[str, Any]) -> None:
     from rich.console import Console
 
     console = Console()
@@ -88,10 +107,15 @@ def lag_cmd(
     as_of: AsOf = None,
     since: Since = None,
     attribution: Attribution = "inclusive",
-    drop_first: DropFirst = True,
-    bootstrap: Annotated[int, typer.Option("--bootstrap", "-b", help="Bootstrap resamples "
-                                           "(0 = no intervals).")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator.")] = 0,
+    drop_first: DropFirst = False,
+    exclude_censored: Censored = True,
+    evaluator: Evaluator = "auto",
+    by_evaluator: Annotated[bool, typer.Option("--by-evaluator", help="The same lag on each "
+                                               "evaluator class's scores side by side "
+                                               "(third-party runs vs reported numbers...).")
+                            ] = False,
+    bootstrap: Bootstrap = 1000,
+    seed: Seed = 0,
     level: Level = 0.9,
     sensitivity: Annotated[bool, typer.Option("--sensitivity", help="Add a table over tau in "
                                               "{0,1,2}, first record dropped/kept and "
@@ -103,25 +127,45 @@ def lag_cmd(
     Example: aigap lag --leader USA --follower CHN --metric eci --as-of 2026-01-02
     --since 2023-01-01 --sensitivity
     """
-    from aigap.api.capability import lag
+    from aigap.api.capability import lag, lag_by_evaluator
 
     fmt = check_format(fmt)
+    if by_evaluator:
+        table = lag_by_evaluator(leader, follower, metric, method=method, tau=tau,
+                                 as_of=as_of, since=since, attribution=attribution,
+                                 drop_first=drop_first, exclude_censored=exclude_censored,
+                                 bootstrap=bootstrap, seed=seed, level=level, home=state.home)
+        from aigap.present.output import frame_to_csv
+
+        if fmt == "json":
+            echo_json({"kind": "lag_by_evaluator", "metric": metric, "rows": table})
+        elif fmt == "csv":
+            typer.echo(frame_to_csv(table), nl=False)
+        else:
+            print_table(table, f"Lag on {metric} by evaluator ({int(level * 100)}% intervals)")
+        return
     report = lag(leader, follower, metric, method=method, tau=tau, as_of=as_of, since=since,
-                 attribution=attribution, drop_first=drop_first, bootstrap=bootstrap,
-                 seed=seed, level=level, sensitivity=sensitivity, home=state.home)
+                 attribution=attribution, drop_first=drop_first,
+                 exclude_censored=exclude_censored, evaluator=evaluator, bootstrap=bootstrap,
+                 seed=seed,
+                 level=level, sensitivity=sensitivity, home=state.home)
+    units = ", ".join(f"{g} {n} models ({report.n_keys.get(g, n)} keys)"
+                      for g, n in report.n_models.items())
     title = (f"{report.follower_label} behind {report.leader_label} on "
              f"{report.request.metric} "
-             f"({int(level * 100)}% bootstrap intervals, {bootstrap} resamples)")
+             f"({int(level * 100)}% bootstrap intervals, {bootstrap} resamples of {units})")
     if not emit_report(report, fmt, title):
         return
-    recs = report.result.follower_records.tail(5)
-    if len(recs) and report.own_results:
+    recs = report.frames()["records"]
+    recs = recs[recs["group"] == report.follower_label]
+    if report.own_results:  # one's own results, marked as such
         recs = recs.assign(own_result=recs["model"].map(report.own_results).fillna(""))
+    recs = recs.drop(columns=["group", "model"]).tail(5)
     if len(recs):
-        _print_table(recs, f"latest {report.follower_label} records")
+        print_table(recs, f"latest {report.follower_label} records")
     if report.sensitivity is not None:
-        _print_table(report.sensitivity, "Sensitivity (point estimates, months / points)")
-    _data_lines(report.to_dict(include_series=False)["data"])
+        print_table(report.sensitivity, "Sensitivity (point estimates, months / points)")
+    data_lines(report.to_dict(include_series=False)["data"])
 
 
 @app.command("trend")
@@ -133,41 +177,43 @@ def trend_cmd(
     as_of: AsOf = None,
     since: Since = None,
     attribution: Attribution = "inclusive",
-    drop_first: DropFirst = True,
+    drop_first: DropFirst = False,
+    exclude_censored: Censored = True,
+    bootstrap: Bootstrap = 1000,
+    seed: Seed = 0,
     level: Level = 0.9,
-    maxlags: Annotated[int | None, typer.Option("--maxlags", help="Newey-West truncation lag "
-                                                "in days (default ceil(1.3*sqrt(n))).")] = None,
     fmt: FormatOption = "table",
 ) -> None:
-    """Is the gap closing? Slope of the daily lag (and vertical gap) per year, HAC interval.
+    """Is the gap closing? Compares how fast each group's frontier records rise, over the
+    window from --since and the last 24 and 12 months, with a model bootstrap.
 
-    "closing" only when the whole interval is below zero.
+    "closing" only when the whole interval says the follower's records rise faster; windows
+    that disagree give "depends on the window" (docs/methods.md).
     Example: aigap trend --leader USA --follower CHN --metric eci --since 2023-01-01
     """
     from aigap.api.capability import trend
 
     fmt = check_format(fmt)
     report = trend(leader, follower, metric, tau=tau, as_of=as_of, since=since,
-                   attribution=attribution, drop_first=drop_first, level=level,
-                   maxlags=maxlags, home=state.home)
-    if emit_report(report, fmt, "Trend of the gap (OLS, Newey-West interval)"):
-        _data_lines(report.to_dict(include_series=False)["data"])
+                   attribution=attribution, drop_first=drop_first,
+                   exclude_censored=exclude_censored, bootstrap=bootstrap, seed=seed,
+                   level=level, home=state.home)
+    if emit_report(report, fmt, "Trend of the lag by window (record growth, model bootstrap)"):
+        data_lines(report.to_dict(include_series=False)["data"])
 
 
 @app.command("metrics")
 def metrics_cmd(fmt: FormatOption = "table") -> None:
     """List the score metrics in the store with model counts and date ranges."""
-    from aigap.api.context import analysis_store
+    from aigap.api import metrics
     from aigap.present.output import frame_to_csv
-    from aigap.store.frames import metrics
 
     fmt = check_format(fmt)
-    with analysis_store(state.home) as st:
-        frame = metrics(st)
+    frame = metrics(home=state.home)
     if fmt == "json":
         echo_json({"metrics": frame})
     elif fmt == "csv":
         typer.echo(frame_to_csv(frame), nl=False)
     else:
-        _print_table(frame, "Metrics")
+        print_table(frame, "Metrics")
         print_store_note()

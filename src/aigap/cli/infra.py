@@ -7,10 +7,10 @@ from typing import Annotated
 import typer
 
 from aigap.cli.app import FormatOption, app, check_format, echo_json, state
-from aigap.cli.gap import AsOf, Attribution, _data_lines, _print_table, emit_report
+from aigap.cli.gap import AsOf, Attribution, data_lines, emit_report, print_table
 
 
-def _emit(frame, fmt: str, title: str) -> None:  # type: ignore[no-untyped-def]
+def emit_frame(frame, fmt: str, title: str) -> None:  # type: ignore[no-untyped-def]
     from aigap.present.output import frame_to_csv
 
     sel = frame.attrs.get("selection")
@@ -19,9 +19,9 @@ def _emit(frame, fmt: str, title: str) -> None:  # type: ignore[no-untyped-def]
     elif fmt == "csv":
         typer.echo(frame_to_csv(frame), nl=False)
     else:
-        _print_table(frame, title)
+        print_table(frame, title)
         if sel:
-            _data_lines(sel.to_dict())
+            data_lines(sel.to_dict())
 
 
 @app.command("compute")
@@ -50,7 +50,7 @@ def compute_cmd(
     report = compute(leader, follower, as_of=as_of, top=top, since=since,
                      attribution=attribution, n_boot=bootstrap, seed=seed, home=state.home)
     if emit_report(report, fmt, "Rolling top-N training compute trends"):
-        _data_lines(report.selection.to_dict())
+        data_lines(report.selection.to_dict())
 
 
 @app.command("top500")
@@ -68,7 +68,7 @@ def top500_cmd(
     from aigap.api.infrastructure import top500
 
     fmt = check_format(fmt)
-    _emit(top500(country, since, as_of=as_of, home=state.home), fmt, "TOP500 by country")
+    emit_frame(top500(country, since, as_of=as_of, home=state.home), fmt, "TOP500 by country")
 
 
 @app.command("clusters")
@@ -88,7 +88,7 @@ def clusters_cmd(
 
     fmt = check_format(fmt)
     frame = clusters(date, as_of=as_of, standard_only=not all_rows, home=state.home)
-    _emit(frame, fmt, "AI supercomputers by country")
+    emit_frame(frame, fmt, "AI supercomputers by country")
 
 
 @app.command("chips")
@@ -102,6 +102,6 @@ def chips_cmd(fmt: FormatOption = "table") -> None:
         cols = [c for c in frame.columns if c in ("variant", "flagship", "fp16_ratio",
                                                   "memory_bandwidth_ratio",
                                                   "intranode_bandwidth_ratio", "missing")]
-        _emit(frame[cols], fmt, "Chips: variant / flagship ratios")
+        emit_frame(frame[cols], fmt, "Chips: variant / flagship ratios")
     else:
-        _emit(frame, fmt, "")
+        emit_frame(frame, fmt, "")

@@ -97,8 +97,8 @@ def serve_cmd(
     """
     import uvicorn
 
+    from aigap.api import open_store
     from aigap.api.context import ensure_bundled
-    from aigap.store import open_store
     from aigap.web.app import create_app
 
     with open_store(state.home) as st:  # create the store (with the bundled data) if needed

@@ -8,7 +8,6 @@ always blue and the follower always vermillion.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,10 +83,6 @@ def _title(finding: str, subtitle: str | list[str] = "") -> alt.TitleParams:
 
 def _colour(leader: str, follower: str) -> alt.Scale:
     return alt.Scale(domain=[leader, follower], range=[LEADER_COLOUR, FOLLOWER_COLOUR])
-
-
-def _months(v: float | None) -> str:
-    return "?" if v is None or not math.isfinite(v) else f"{v:.1f}"
 
 
 def _spaced(recs: pd.DataFrame, n: int = 3, min_days: int = 150) -> pd.DataFrame:

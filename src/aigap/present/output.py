@@ -12,9 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from aigap.analysis.common import jsonable
+from aigap.analysis.common import iso_date as iso
+from aigap.analysis.common import jsonable, num
 
-__all__ = ["FORMATS", "frame_to_csv", "frame_to_rich", "jsonable", "to_json"]
+__all__ = ["FORMATS", "frame_to_csv", "frame_to_rich", "iso", "jsonable", "num", "to_json"]
 
 FORMATS = ("table", "json", "csv")
 

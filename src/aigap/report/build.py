@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aigap.analysis.common import num
 from aigap.api import Store
 from aigap.errors import AigapError
 from aigap.present.charts import (
@@ -29,6 +28,7 @@ from aigap.present.charts import (
     models_per_year_figure,
     share_figure,
 )
+from aigap.present.output import iso, num
 
 #: Metrics the report tries, in order; those not in the store are listed as missing.
 DEFAULT_METRICS = ("eci", "gpqa_diamond", "mmlu")
@@ -117,10 +117,9 @@ def build_report(
     Raises:
         QueryError: bad flags (unknown group, bad date); missing data only empties a section.
     """
-    from aigap.analysis.common import parse_date
     from aigap.api import metrics as store_metrics
     from aigap.api.catalogue import attribution_rule, group
-    from aigap.api.context import reading_store
+    from aigap.api.context import parse_date, reading_store
 
     step = progress or _noop
     d_as_of = parse_date(as_of, "as_of")
@@ -245,16 +244,14 @@ def _metric_section(
         leader=L, follower=F, metric=metric, end=end, arrows=arrows, finding=finding,
         source=source, unit=rep.scale or "score"))
     band = rep.over_time(n=BAND_BOOT)
-    verdict_text = ("No clear trend in the lag" if lt and lt.verdict == "no clear trend"
-                    else f"The lag is {lt.verdict}" if lt else "")
-    trend_finding = (f"{verdict_text}: {lt.slope:+.1f} months per year "
-                     f"({lvl}% interval {lt.lower:+.1f} to {lt.upper:+.1f})" if lt else
+    trend_finding = (f"Is the lag closing? {tr.verdict.capitalize()}: "
+                     f"{lt.slope:+.1f} months per year since {iso(lt.start)} "
+                     f"({lvl}% interval {lt.lower:+.1f} to {lt.upper:+.1f})"
+                     if lt is not None and tr is not None else
                      f"{F}'s lag behind {L}: no trend test ({trend_error})")
     sec.figures.append(lag_figure(rep.series, band, leader=L, follower=F, metric=metric,
                                   finding=trend_finding, source=source, level=level))
-    sec.text += [rep.sentence(), tr.sentence() if tr else f"No trend test: {trend_error}.",
-                 "Newey–West (HAC) intervals are too narrow on very persistent series such "
-                 "as step-function lags; treat a borderline verdict with care."]
+    sec.text += [rep.sentence(), tr.sentence() if tr else f"No trend test: {trend_error}."]
     summary = rep.summary[["description", "estimate", "lower", "upper", "unit"]].rename(
         columns={"lower": f"{lvl}% lower", "upper": f"{lvl}% upper"})
     sec.tables.append(("Summary statistics", summary))
@@ -272,7 +269,7 @@ def _metric_section(
         "slope": num(lt.slope) if lt else None,
         "slope_lower": num(lt.lower) if lt else None,
         "slope_upper": num(lt.upper) if lt else None,
-        "verdict": lt.verdict if lt else "not tested",
+        "verdict": tr.verdict if tr else "not tested",
         "window_start": res.summary["lag_window"].get("start"),
         "end": end, "tau": rep.tau, "n_models": rep.n_models,
     }
@@ -509,10 +506,10 @@ def _claims_section(st: Store, as_of: date | None = None) -> Section:
 
 
 def _sources_section(st: Store) -> Section:
-    from aigap.api import sources
+    from aigap.api import data_sources
 
     sec = Section("sources", "Data sources, vintages and licences")
-    table = sources(store=st)
+    table = data_sources(store=st)
     table = table[table["vintages"] > 0]
     if table.empty:
         sec.unavailable = "no data imported"

@@ -11,7 +11,6 @@ from aigap.sources.base import (
     all_sources,
     get_source,
     register,
-    sources_for,
 )
 
 __all__ = [
@@ -21,5 +20,4 @@ __all__ = [
     "all_sources",
     "get_source",
     "register",
-    "sources_for",
 ]

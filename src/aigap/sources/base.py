@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -190,9 +190,3 @@ def get_source(name: str) -> Source:
     except KeyError:
         valid = ", ".join(sorted(_REGISTRY))
         raise SourceError(f"unknown source {name!r}; expected one of: {valid}") from None
-
-
-def sources_for(names: Iterable[str] | None) -> list[Source]:
-    """The named sources (all when ``names`` is empty or None)."""
-    names = list(names or [])
-    return [get_source(n) for n in names] if names else all_sources()

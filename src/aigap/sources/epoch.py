@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -20,8 +21,11 @@ from aigap.attribution.countries import map_country_lists, split_names
 from aigap.errors import SchemaError
 from aigap.sources.base import ParsedDataset, Source, SourceFile, register
 from aigap.sources.readers import (
+    EARLIEST_DATE,
+    check_range,
+    drop_duplicates,
     find_column,
-    iter_zip,
+    iter_zip_members,
     max_date,
     model_key,
     read_csv,
@@ -39,12 +43,28 @@ MODEL_DATASETS = ("all_ai_models", "notable_ai_models", "large_scale_ai_models",
 # Column candidates, by meaning. The first is the current Epoch spelling.
 COUNTRY_COLS = ("Country (of organization)", "Country (from Organization)", "Country")
 OPEN_COLS = ("Open model weights?", "Open weights")
+#: Declared ranges of the models' numeric columns: (lowest, highest, meaning).
+MODEL_RANGES: dict[str, tuple[float, float, str]] = {
+    "parameters": (1.0, 1e16, "a parameter count between 1 and 1e16"),
+    "training_compute_flop": (0.0, 1e31, "training compute between 0 and 1e31 FLOP"),
+    "finetune_compute_flop": (0.0, 1e31, "fine-tuning compute between 0 and 1e31 FLOP"),
+}
+
+
+def _stamps(values: pd.Series, *, file: str, column: str) -> pd.Series:
+    """Timestamps (UTC) that date a file, e.g. "Last modified": whole ISO values only,
+    between 1950 and the import day."""
+    days = to_dates(values, file=file, column=column)
+    text = values.astype("string").str.strip()
+    return pd.to_datetime(text.where(days.notna()), errors="coerce", utc=True,
+                          format="ISO8601")
 
 
 def _split_lists(values: pd.Series) -> pd.Series:
     obj = values.astype("object").where(values.notna(), "")
-    uniq = {v: split_names(v) for v in pd.unique(obj)}
-    return obj.map(lambda v: list(uniq[v]))
+    # one (shared, read-only) list per distinct value, not one per row
+    uniq = {v: list(split_names(v)) for v in pd.unique(obj)}
+    return obj.map(uniq)
 
 
 def _open_from_accessibility(values: pd.Series) -> pd.Series:
@@ -72,14 +92,13 @@ def _dataset_name(file: SourceFile, known: tuple[str, ...]) -> str:
 def parse_models(file: SourceFile) -> list[ParsedDataset]:
     """Parse ``ai_models.zip`` or one of its CSVs (all/notable/large_scale/frontier)."""
     if file.basename.lower().endswith(".zip"):
-        members = [m for m in iter_zip(file) if _dataset_name(m, MODEL_DATASETS) in
-                   MODEL_DATASETS]
-        if not members:
+        out: list[ParsedDataset] = []
+        for m in iter_zip_members(file):
+            if _dataset_name(m, MODEL_DATASETS) in MODEL_DATASETS:
+                out.extend(parse_models(m))
+        if not out:
             raise SchemaError(f"no AI-models CSV ({', '.join(MODEL_DATASETS)}) in the archive",
                               file=file.name)
-        out: list[ParsedDataset] = []
-        for m in members:
-            out.extend(parse_models(m))
         return out
     frame = read_csv(file)
     name = file.name
@@ -103,13 +122,14 @@ def parse_models(file: SourceFile) -> list[ParsedDataset]:
     out_frame = pd.DataFrame({"name": names, "release_date": dates})
     out_frame["model_key"] = model_key(names)
     out_frame["organizations"] = _split_lists(frame[c_org])
-    c_country = find_column(frame, COUNTRY_COLS, file=name)
-    if c_country:
-        countries, multi = map_country_lists(frame[c_country], file=name, column=c_country)
-        out_frame["countries"] = countries
-        out_frame["multinational"] = multi
-    else:
-        out_frame["countries"] = [[] for _ in range(len(frame))]
+    # Required: without it every model would silently have no country and drop out of
+    # every country comparison (a renamed column must be an error, not a smaller count).
+    c_country = find_column(frame, COUNTRY_COLS, file=name, required=True,
+                            meaning="the country of the organisation")
+    assert c_country
+    countries, multi = map_country_lists(frame[c_country], file=name, column=c_country)
+    out_frame["countries"] = countries
+    out_frame["multinational"] = multi
     c_access = find_column(frame, ["Model accessibility"], file=name)
     open_w = pd.Series(pd.NA, index=frame.index, dtype="boolean")
     c_open = find_column(frame, OPEN_COLS, file=name)
@@ -128,6 +148,8 @@ def parse_models(file: SourceFile) -> list[ParsedDataset]:
         c = find_column(frame, cands, file=name)
         if c:
             out_frame[col] = to_numbers(frame[c], file=name, column=c)
+            lo, hi, what = MODEL_RANGES[col]
+            check_range(out_frame[col], lo=lo, hi=hi, file=name, column=c, what=what)
     c_domain = find_column(frame, ["Domain"], file=name)
     if c_domain:
         out_frame["domain"] = _split_lists(frame[c_domain])
@@ -147,7 +169,8 @@ def parse_models(file: SourceFile) -> list[ParsedDataset]:
         out_frame["source_url"] = _first_link(frame[c_link])
     c_mod = find_column(frame, ["Last modified"], file=name)
     if c_mod:
-        out_frame["last_modified"] = pd.to_datetime(frame[c_mod], errors="coerce", utc=True)
+        # It dates the vintage: read strictly, never after the import day.
+        out_frame["last_modified"] = _stamps(frame[c_mod], file=name, column=c_mod)
 
     out_frame = out_frame[keep]
     # One row per model key: Epoch occasionally lists a model twice; keep the newest edit.
@@ -174,17 +197,81 @@ def parse_models(file: SourceFile) -> list[ParsedDataset]:
 
 # -- Benchmarking Hub -------------------------------------------------------------------------
 
-# Score column per benchmark file where the first score-like column is not the headline one.
-SCORE_COLUMN = {
-    "epoch_capabilities_index": "ECI Score",
-    "gdpval": "Win Rate (%)",
-    "gso": "Score OPT@1",
-    "geobench": "ACW Avg Score",
-    "terminalbench": "Accuracy mean",
-    "posttrainbench": "Average (%)",
+@dataclass(frozen=True)
+class Scale:
+    """The declared scale of a metric: its name (``score.scale``) and the values allowed."""
+
+    name: str
+    lo: float
+    hi: float
+    what: str
+
+
+FRACTION = Scale("fraction", 0.0, 1.0, "a fraction between 0 and 1")
+PERCENT = Scale("percent", 0.0, 100.0, "a percentage between 0 and 100")
+ECI = Scale("index", 0.0, 500.0, "an Epoch Capabilities Index between 0 and 500")
+RATING = Scale("rating", 0.0, 4000.0, "an arena rating between 0 and 4000")
+
+
+def points(hi: float, what: str) -> Scale:
+    """A points scale from 0 to ``hi``."""
+    return Scale("points", 0.0, hi, what)
+
+
+#: The headline score column and its declared scale, per benchmark file (stem). Declared,
+#: never inferred from the values: one "85%" or "1e9" cell must not change a whole metric.
+#: Names as in Epoch's Benchmarking Hub export (2026-04); files not listed here are read
+#: only when they have Epoch's own ``mean_score`` column (a 0-1 fraction).
+BENCHMARK_COLUMNS: dict[str, tuple[str, Scale]] = {
+    "epoch_capabilities_index": ("ECI Score", ECI),
+    "adversarial_nli_external": ("Score", FRACTION),
+    "aider_polyglot_external": ("Percent correct", PERCENT),
+    "apex_agents_external": ("Pass@1 score", FRACTION),
+    "arc_agi_2_external": ("Score", FRACTION),
+    "arc_agi_external": ("Score", FRACTION),
+    "arc_ai2_external": ("Challenge score", FRACTION),
+    "balrog_external": ("Average progress", FRACTION),
+    "bbh_external": ("Average", FRACTION),
+    "bool_q_external": ("Score", FRACTION),
+    "cad_eval_external": ("Overall pass (%)", FRACTION),
+    "common_sense_qa_2_external": ("Score", FRACTION),
+    "cybench_external": ("Unguided % Solved", FRACTION),
+    "deepresearchbench_external": ("Average score", FRACTION),
+    "fictionlivebench_external": ("120k token score", FRACTION),
+    "gdpval_external": ("Win Rate (%)", FRACTION),
+    "geobench_external": ("ACW Avg Score", points(5000.0, "GeoBench points (0-5000)")),
+    "gsm8k_external": ("EM", FRACTION),
+    "gso_external": ("Score OPT@1", FRACTION),
+    "hella_swag_external": ("Overall accuracy", FRACTION),
+    "hle_external": ("Accuracy", FRACTION),
+    "lambada_external": ("Score", FRACTION),
+    "lech_mazur_writing_external": ("Mean score", points(10.0, "a mean grade from 0 to 10")),
+    "live_bench_external": ("Global average", PERCENT),
+    "metr_time_horizons_external": ("Time horizon",
+                                    points(1e6, "a time horizon in minutes (0 to 1e6)")),
+    "mmlu_external": ("EM", FRACTION),
+    "open_book_qa_external": ("Accuracy", FRACTION),
+    "os_world_external": ("Score", PERCENT),
+    "piqa_external": ("Score", FRACTION),
+    "posttrainbench_external": ("Average (%)", FRACTION),
+    "science_qa_external": ("Score", FRACTION),
+    "simplebench_external": ("Score (AVG@5)", FRACTION),
+    "superglue_external": ("Score", FRACTION),
+    "swe_bench_bash": ("% Resolved", FRACTION),
+    "terminalbench_external": ("Accuracy mean", FRACTION),
+    "the_agent_company_external": ("% Score", FRACTION),
+    "trivia_qa_external": ("EM", FRACTION),
+    "video_mme_external": ("Overall (no subtitles)", FRACTION),
+    "vpct_external": ("Correct", FRACTION),
+    "webdev_arena_external": ("Arena Score", RATING),
+    "weirdml_external": ("Accuracy", FRACTION),
+    "wino_grande_external": ("Accuracy", FRACTION),
 }
-_NOT_SCORES = {"model version", "scaffold", "tools", "agent", "release date", "organization",
-               "country"}
+#: Epoch-run benchmark files carry their score as ``mean_score``, a 0-1 fraction.
+EPOCH_RUN_COLUMN = ("mean_score", FRACTION)
+#: Columns that tell two rows of one model apart in a benchmark file (a row's setting).
+_DESCRIPTORS = ("UUID", "Scaffold", "Agent", "Tools", "Prompt", "Frames", "Edit format",
+                "LiveBench Version", "METR version", "Environment model", "Agent Org")
 
 
 def _metric_name(stem: str) -> tuple[str, str]:
@@ -196,34 +283,76 @@ def _metric_name(stem: str) -> tuple[str, str]:
     return stem, "epoch"
 
 
-def _score_column(frame: pd.DataFrame, stem: str, file: str) -> str:
-    metric = _metric_name(stem)[0]
-    wanted = SCORE_COLUMN.get(stem) or SCORE_COLUMN.get(metric)
-    if wanted:
-        col = find_column(frame, [wanted], file=file, required=True, meaning="the score")
-        assert col
-        return col
-    if "mean_score" in frame.columns:
-        return "mean_score"
-    for col in frame.columns:
-        if col.strip().lower() not in _NOT_SCORES:
-            return str(col)
-    raise SchemaError("no score column after 'Model version'", file=file)
+def benchmark_column(frame: pd.DataFrame, stem: str, file: str) -> tuple[str, Scale]:
+    """The declared score column of a benchmark file and its scale, found by name.
+
+    Raises:
+        SchemaError: the declared column is missing (naming it and look-alikes), or the
+            file is not a known benchmark and has no ``mean_score`` column.
+    """
+    declared = BENCHMARK_COLUMNS.get(stem)
+    if declared is None and stem.endswith("_external"):
+        raise SchemaError(
+            f"no declared score column for benchmark file {stem!r}; the importer reads "
+            "only benchmarks whose score column and scale it knows (see BENCHMARK_COLUMNS)",
+            file=file)
+    wanted, scale = declared or EPOCH_RUN_COLUMN
+    col = find_column(frame, [wanted], file=file, required=True,
+                      meaning=f"the {stem} score")
+    assert col
+    return col, scale
 
 
 def parse_benchmarks(file: SourceFile) -> list[ParsedDataset]:
-    """Parse ``benchmark_data.zip`` or one benchmark CSV of Epoch's Benchmarking Hub."""
+    """Parse ``benchmark_data.zip`` or one benchmark CSV of Epoch's Benchmarking Hub.
+
+    Inside the archive, members are read one at a time; a benchmark file whose score
+    column is not declared gives an empty dataset with its rows counted as skipped (a new
+    Epoch benchmark never blocks an update); imported on its own it is an error.
+    """
     if file.basename.lower().endswith(".zip"):
         out: list[ParsedDataset] = []
-        for m in iter_zip(file):
+        for m in iter_zip_members(file):
             head = m.data[:4096].decode("utf-8-sig", errors="replace").splitlines()[:1]
             if head and "Model version" in head[0] and "Release date" in head[0]:
-                out.extend(parse_benchmarks(m))
+                out.extend(_parse_benchmark(m, in_archive=True))
         if not out:
             raise SchemaError("no benchmark CSV (with 'Model version' and 'Release date' "
                               "columns) in the archive", file=file.name)
         return out
-    frame = read_csv(file)
+    return _parse_benchmark(file, in_archive=False)
+
+
+def _aux_dates(frame: pd.DataFrame, keep: pd.Series, file: str) -> list[pd.Series]:
+    """Run/evaluation dates that date the file; one after the import day is refused."""
+    from aigap.sources.readers import import_day
+
+    out = []
+    limit = pd.Timestamp(import_day()) + pd.Timedelta(days=1)
+    for extra in ("Started at", "Date of evaluation", "Evaluation date", "Date run",
+                  "Date added", "Last updated", "Run date"):
+        c = find_column(frame, [extra], file=file)
+        if not c:
+            continue
+        stamps = pd.to_datetime(frame.loc[keep, c], errors="coerce", utc=True,
+                                format="mixed").dt.tz_localize(None)
+        late = (stamps >= limit) | (stamps < pd.Timestamp(EARLIEST_DATE))
+        if late.any():
+            pos = int(late.to_numpy().argmax())
+            raise SchemaError(f"date {frame.loc[keep, c].iloc[pos]!r} is out of range; "
+                              f"expected a date between {EARLIEST_DATE} and the import day",
+                              file=file, row=int(keep[keep].index[pos]) + 2, column=c)
+        out.append(stamps)
+    return out
+
+
+#: Benchmark columns never read (free text and model facts the models file carries).
+_UNUSED = re.compile(r"notes|training compute|description|^logs$|confidence|best score",
+                     flags=re.IGNORECASE)
+
+
+def _parse_benchmark(file: SourceFile, *, in_archive: bool) -> list[ParsedDataset]:
+    frame = read_csv(file, keep=lambda c: not _UNUSED.search(c))
     name = file.name
     stem = re.sub(r"\.csv$", "", file.basename.lower())
     metric, provenance = _metric_name(stem)
@@ -232,10 +361,17 @@ def parse_benchmarks(file: SourceFile) -> list[ParsedDataset]:
     c_date = find_column(frame, ["Release date"], file=name, required=True,
                          meaning="the release date")
     assert c_version and c_date
-    c_score = _score_column(frame, stem, name)
+    if in_archive and stem not in BENCHMARK_COLUMNS and "mean_score" not in frame.columns:
+        return [ParsedDataset(
+            source="epoch-benchmarks", dataset=f"benchmark:{stem}", file=file,
+            frames={"score": pd.DataFrame(columns=["model_key", "metric", "value"])},
+            skipped=Counter({"benchmark file without a declared score column": len(frame)})
+            if len(frame) else Counter())]
+    c_score, scale = benchmark_column(frame, stem, name)
     skipped: Counter[str] = Counter()
 
     values = to_numbers(frame[c_score], file=name, column=c_score)
+    check_range(values, lo=scale.lo, hi=scale.hi, file=name, column=c_score, what=scale.what)
     version = frame[c_version].astype("string").str.strip()
     c_name = find_column(frame, ["Model name", "Name", "Display name"], file=name)
     display = frame[c_name].astype("string").str.strip() if c_name else version
@@ -258,19 +394,19 @@ def parse_benchmarks(file: SourceFile) -> list[ParsedDataset]:
         "value": values,
         "provenance": provenance,
         "release_date": to_dates(frame[c_date], file=name, column=c_date),
+        "scale": scale.name,
     })
-    top = values[keep].max(skipna=True)
-    scale = "index" if metric == "eci" else (
-        "fraction" if top <= 1.5 else "percent" if top <= 100 else "points")
-    out_frame["scale"] = scale
     c_err = find_column(frame, ["stderr", "Accuracy SE", "Accuracy Standard Error"], file=name)
     if c_err:
         out_frame["stderr"] = to_numbers(frame[c_err], file=name, column=c_err)
+        check_range(out_frame["stderr"], lo=0.0, hi=scale.hi, file=name, column=c_err,
+                    what=f"a standard error between 0 and {scale.hi:g}")
     c_lo = find_column(frame, ["CI_low", "95% CI Low"], file=name)
     c_hi = find_column(frame, ["CI_high", "95% CI High"], file=name)
     if c_lo and c_hi:
         out_frame["lower"] = to_numbers(frame[c_lo], file=name, column=c_lo)
         out_frame["upper"] = to_numbers(frame[c_hi], file=name, column=c_hi)
+        _check_bounds(out_frame, name, c_lo, c_hi)
     c_shots = find_column(frame, ["Shots"], file=name)
     if c_shots:
         # Usually a number of shots; sometimes words ("few"): keep those as written.
@@ -294,14 +430,23 @@ def parse_benchmarks(file: SourceFile) -> list[ParsedDataset]:
     c_access = find_column(frame, ["Model accessibility"], file=name)
     if c_access:
         out_frame["open_weights"] = _open_from_accessibility(frame[c_access])
+    dates = [out_frame.loc[keep, "release_date"], *_aux_dates(frame, keep, name)]
     out_frame = out_frame[keep]
-    dates = [out_frame["release_date"]]
-    for extra in ("Started at", "Date of evaluation", "Evaluation date", "Date run",
-                  "Date added", "Last updated", "Run date"):
-        c = find_column(frame, [extra], file=name)
-        if c:
-            dates.append(pd.to_datetime(frame.loc[keep, c], errors="coerce", utc=True,
-                                        format="mixed"))
+    # A row is one record: Epoch's record id where the file has one (several runs of one
+    # model are separate records), else the model and whatever sets its rows apart.
+    descriptors = [c for c in (find_column(frame, [d], file=name) for d in
+                               ("id", *_DESCRIPTORS)) if c]
+    descriptors = [c for c in descriptors if c not in out_frame.columns]
+    keyed = out_frame.assign(**{c: frame.loc[keep, c] for c in descriptors})
+    key = [k for k in ("model_key", "metric", "setting", "source_name", *descriptors)
+           if k in keyed.columns]
+    keyed, n_dup = drop_duplicates(
+        keyed, key, file=name, rows=pd.Series(keyed.index + 2, index=keyed.index),
+        compare=[c for c in ("value", "lower", "upper", "stderr", "release_date")
+                 if c in keyed.columns], what="model")
+    if n_dup:
+        skipped["exact duplicate row"] += n_dup
+    out_frame = keyed.drop(columns=descriptors)
     return [
         ParsedDataset(
             source="epoch-benchmarks",
@@ -312,6 +457,18 @@ def parse_benchmarks(file: SourceFile) -> list[ParsedDataset]:
             skipped=Counter({k: v for k, v in skipped.items() if v}),
         )
     ]
+
+
+def _check_bounds(frame: pd.DataFrame, file: str, c_lo: str, c_hi: str) -> None:
+    """Interval bounds must bracket the score: lower <= value <= upper where given."""
+    lo, hi, v = frame["lower"], frame["upper"], frame["value"]
+    for bad, col, why in (((lo > hi), c_lo, "the lower bound is above the upper bound"),
+                          ((lo > v), c_lo, "the lower bound is above the score"),
+                          ((hi < v), c_hi, "the upper bound is below the score")):
+        if bad.fillna(False).any():
+            pos = int(bad.fillna(False).to_numpy().argmax())
+            raise SchemaError(f"{why} ({lo.iloc[pos]:g} / {v.iloc[pos]:g} / "
+                              f"{hi.iloc[pos]:g})", file=file, row=pos + 2, column=col)
 
 
 # -- organisations, clusters, hardware ------------------------------------------------------
@@ -377,7 +534,7 @@ def parse_clusters(file: SourceFile) -> list[ParsedDataset]:
                                           "Decommissioned Date"]}.items():
         c = find_column(frame, cands, file=name)
         if c:
-            out[col] = to_dates(frame[c], file=name, column=c)
+            out[col] = to_dates(frame[c], file=name, column=c, latest=None)  # plans
     for col, cands in {"h100_equivalents": ["H100 equivalents"],
                        "ops_16bit": ["16-bit OP/s"], "max_ops": ["Max OP/s"],
                        "power_mw": ["Power Capacity (MW)"],
@@ -423,7 +580,7 @@ def parse_hardware(file: SourceFile) -> list[ParsedDataset]:
             out[col] = frame[c]
     c_rel = find_column(frame, ["Release date"], file=name)
     if c_rel:
-        out["release_date"] = to_dates(frame[c_rel], file=name, column=c_rel)
+        out["release_date"] = to_dates(frame[c_rel], file=name, column=c_rel, latest=None)
     numeric = {
         "fp16_tensor_flops": ["Tensor-FP16/BF16 performance (FLOP/s)"],
         "fp16_flops": ["FP16 (half precision) performance (FLOP/s)"],

@@ -51,6 +51,12 @@ __all__ = [
 OFFLINE_ENV = "AIGAP_OFFLINE"
 MAX_REDIRECTS = 10
 CHUNK_SIZE = 1 << 16
+#: Largest body stored (the publishers' files are tens of megabytes).
+MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
+#: Largest expansion of a compressed transfer (Content-Encoding gzip/deflate/br) over the
+#: bytes received, once the body passes :data:`EXPANSION_FLOOR` bytes.
+MAX_EXPANSION = 100
+EXPANSION_FLOOR = 8 * 1024 * 1024
 _TRUE = {"1", "true", "yes", "on"}
 _HINT = "to import files you already have, use `aigap update --from DIR`"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -96,7 +102,7 @@ class FetchResult:
 
 def user_agent() -> str:
     """The User-Agent header: identifies aigap and its version to publishers."""
-    from aigap import __version__
+    from aigap.version import VERSION as __version__
 
     return f"aigap/{__version__} (+https://pypi.org/project/aigap/) httpx/{httpx.__version__}"
 
@@ -161,6 +167,9 @@ class Downloader:
             client is given and timeout is None, the client's own timeout applies.
         offline: force offline mode on/off; None reads ``AIGAP_OFFLINE`` at each fetch.
         max_redirects: redirects followed before giving up (for a client built here).
+        max_bytes: the largest body stored, after any transfer decompression.
+        home: a data directory (the CLI's ``--home``) whose ``cache/`` is used when
+            ``cache_dir`` is not given.
 
     Use as a context manager, or call :meth:`close`.
     """
@@ -174,13 +183,16 @@ class Downloader:
         timeout: float | None = None,
         offline: bool | None = None,
         max_redirects: int = MAX_REDIRECTS,
+        max_bytes: int = MAX_DOWNLOAD_BYTES,
+        home: str | os.PathLike[str] | None = None,
     ) -> None:
         if client is not None and transport is not None:
             raise ValueError("pass either client or transport, not both")
+        self.max_bytes = max_bytes
         if cache_dir is None or (timeout is None and client is None):
             from aigap.config import get_settings
 
-            settings = get_settings()
+            settings = get_settings(home)
             cache_dir = settings.cache_dir if cache_dir is None else cache_dir
             timeout = settings.timeout if (timeout is None and client is None) else timeout
         self.cache_dir = Path(cache_dir)
@@ -366,6 +378,9 @@ class Downloader:
         """Stream the body to a temp file, check it is complete, then move it into place."""
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
+        if total is not None and total > self.max_bytes:
+            raise SourceError(f"{url}: {total} bytes announced, more than the limit of "
+                              f"{self.max_bytes}; nothing was downloaded")
         path = self.cache_path(url)
         digest = hashlib.sha256()
         size = 0
@@ -375,9 +390,10 @@ class Downloader:
                 if progress is not None:
                     progress(0, total)
                 for chunk in response.iter_bytes(CHUNK_SIZE):
+                    size += len(chunk)
+                    self._check_growth(url, size, response.num_bytes_downloaded)
                     f.write(chunk)
                     digest.update(chunk)
-                    size += len(chunk)
                     if progress is not None:
                         progress(size, total)
                 f.flush()
@@ -409,6 +425,17 @@ class Downloader:
             progress(size, size)
         changed = previous is None or previous.sha256 != sha
         return self._result(url, path, meta, from_cache=False, changed=changed)
+
+    def _check_growth(self, url: str, size: int, received: int) -> None:
+        """Stop a body that passes the size limit, or that a compressed transfer inflates
+        far beyond the bytes received (a gzip bomb), before it fills the disk."""
+        if size > self.max_bytes:
+            raise SourceError(f"{url}: body larger than the limit of {self.max_bytes} bytes; "
+                              "the cached copy, if any, was kept")
+        if size > EXPANSION_FLOOR and size > MAX_EXPANSION * max(received, 1):
+            raise SourceError(f"{url}: the compressed transfer expands more than "
+                              f"{MAX_EXPANSION} times ({received} bytes received, {size} "
+                              "decoded); refusing it, the cached copy, if any, was kept")
 
     def _touch(self, url: str, previous: FetchResult, response: httpx.Response) -> None:
         """After a 304: record when the copy was last confirmed and any new validators."""

@@ -24,16 +24,26 @@ import io
 import re
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from aigap.errors import SchemaError
 from aigap.sources.base import ParsedDataset, Source, SourceFile, register
-from aigap.sources.readers import find_column, max_date, model_key, read_csv, to_numbers
+from aigap.sources.readers import (
+    check_range,
+    find_column,
+    import_day,
+    max_date,
+    missing_column,
+    model_key,
+    read_csv,
+    to_numbers,
+)
 
 SOURCE_NAME = "Hugging Face Open LLM Leaderboard"
 V2_URL = "https://huggingface.co/spaces/open-llm-leaderboard/open_llm_leaderboard"
-V2_DATA_URL = "https://huggingface.co/datasets/open-llm-leaderboard/contents"
 V1_URL = "https://huggingface.co/spaces/HuggingFaceH4/open_llm_leaderboard"
 CREDIT = (
     "Hugging Face Open LLM Leaderboard (Fourrier et al., 2024), "
@@ -85,8 +95,34 @@ def _text(values: pd.Series) -> pd.Series:
 def _numbers(frame: pd.DataFrame, col: str, file: str) -> pd.Series:
     values = frame[col]
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return values.astype("float64")
+        out = values.astype("float64")
+        inf = np.isinf(out.to_numpy())
+        if inf.any():
+            pos = int(inf.argmax())
+            raise SchemaError(f"expected a finite number, got {out.iloc[pos]}", file=file,
+                              row=pos + 2, column=col)
+        return out
     return to_numbers(values.astype("string"), file=file, column=col)
+
+
+def _points(frame: pd.DataFrame, col: str, file: str) -> pd.Series:
+    """A leaderboard score column: finite numbers on the declared 0-100 scale."""
+    values = _numbers(frame, col, file)
+    check_range(values, lo=0.0, hi=100.0, file=file, column=col,
+                what="a leaderboard score between 0 and 100")
+    return values
+
+
+def _name_date(text: str, file: str) -> date:
+    """The snapshot date a file name carries (YYYYMMDD), between 2023 and the import day."""
+    try:
+        day = pd.Timestamp(text).date()
+    except ValueError as exc:
+        raise SchemaError(f"bad date {text!r} in file name", file=file) from exc
+    if not date(2023, 1, 1) <= day <= import_day():
+        raise SchemaError(f"snapshot date {day} in the file name is out of range; expected "
+                          "a date between 2023-01-01 and the import day", file=file)
+    return day
 
 
 def _flags(frame: pd.DataFrame, col: str | None, file: str) -> pd.Series:
@@ -169,7 +205,12 @@ def parse_v2(file: SourceFile) -> list[ParsedDataset]:
     base_model = _text(raw[base_col]) if base_col else pd.Series(pd.NA, index=raw.index,
                                                                 dtype="string")
     params_col = find_column(raw, ["#Params (B)"], file=name)
-    params = _numbers(raw, params_col, name) * 1e9 if params_col else None
+    params = None
+    if params_col:
+        params = _numbers(raw, params_col, name)
+        check_range(params, lo=0.0, hi=1e7, file=name, column=params_col,
+                    what="billions of parameters between 0 and 1e7")
+        params = params * 1e9
     upload = _dates(raw, find_column(raw, ["Upload To Hub Date"], file=name), name)
     submitted = _dates(raw, find_column(raw, ["Submission Date"], file=name), name)
     release = upload.fillna(submitted)
@@ -186,7 +227,7 @@ def parse_v2(file: SourceFile) -> list[ParsedDataset]:
     )
     keys = model_key(full)
     orgs = namespace.map(lambda n: [] if pd.isna(n) else [str(n)])
-    avg = _numbers(raw, avg_col, name)
+    avg = _points(raw, avg_col, name)
 
     model = pd.DataFrame({
         "model_key": keys, "name": full, "organizations": orgs,
@@ -213,7 +254,7 @@ def parse_v2(file: SourceFile) -> list[ParsedDataset]:
     values = {AVG_V2: avg}
     for suffix, col in bench_cols.items():
         assert col is not None
-        values[f"hf_open_llm_v2:{suffix}"] = _numbers(raw, col, name)
+        values[f"hf_open_llm_v2:{suffix}"] = _points(raw, col, name)
     score = _long_scores(base, values, skipped)
     return [ParsedDataset(source="hf-open-llm", dataset="contents", file=file,
                           frames={"model": model, "score": score},
@@ -229,21 +270,26 @@ def parse_v1(file: SourceFile) -> list[ParsedDataset]:
     if match is None:
         raise SchemaError("file name has no snapshot date; expected a name like 20230915.csv",
                           file=file.name)
-    try:
-        as_of = pd.Timestamp(match.group(1)).date()
-    except ValueError as exc:
-        raise SchemaError(f"bad date {match.group(1)!r} in file name", file=file.name) from exc
+    as_of = _name_date(match.group(1), file.name)
     raw = read_csv(file)
     name = file.name
+    if raw.empty:
+        raise SchemaError("the scrape has a header but no rows; a leaderboard day without "
+                          "models is not imported", file=name)
     model_col = find_column(raw, ["Model"], file=name, required=True, meaning="model repo id")
     avg_col = find_column(raw, ["Average"], file=name, required=True, meaning="average")
     assert model_col and avg_col
     bench: dict[str, tuple[str, str | None]] = {}
     for label, suffix in V1_BENCHMARKS.items():
-        hits = [c for c in raw.columns if re.match(rf"\s*{label}\b", c, flags=re.IGNORECASE)]
+        # The whole header must be the benchmark, optionally with its shots: "MMLU (5-shot)"
+        # is MMLU, "MMLU-Pro" is not.
+        hits = [c for c in raw.columns
+                if re.fullmatch(rf"\s*{label}\s*(\([^)]*\))?\s*", c, flags=re.IGNORECASE)]
         if not hits:
-            raise SchemaError(f"required column for {label} is missing", file=name,
-                              column=label)
+            raise missing_column([label], raw.columns, file=name, meaning=f"{label} scores")
+        if len(hits) > 1:
+            raise SchemaError(f"{len(hits)} columns could be {label}: {hits}; cannot tell "
+                              "which one to read", file=name, row=1, column=hits[1])
         shot = re.search(r"\(([^)]*shot[^)]*)\)", hits[0], flags=re.IGNORECASE)
         bench[suffix] = (hits[0], shot.group(1).strip() if shot else None)
     url_col = find_column(raw, ["URL", "Link"], file=name)
@@ -255,8 +301,8 @@ def parse_v1(file: SourceFile) -> list[ParsedDataset]:
     keys = model_key(models)
     namespace = _namespace(models)
     orgs = namespace.map(lambda n: [] if pd.isna(n) else [str(n)])
-    avg = _numbers(raw, avg_col, name)
-    scores = {suffix: _numbers(raw, col, name) for suffix, (col, _) in bench.items()}
+    avg = _points(raw, avg_col, name)
+    scores = {suffix: _points(raw, col, name) for suffix, (col, _) in bench.items()}
     url = _text(raw[url_col]) if url_col else pd.Series(pd.NA, index=raw.index, dtype="string")
     url = url.fillna(("https://huggingface.co/" + models).where(namespace.notna(), pd.NA))
 

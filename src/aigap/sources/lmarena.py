@@ -22,17 +22,26 @@ arena's own spelling is kept in ``score.model_version``.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from aigap.errors import SchemaError
+from aigap.errors import SchemaError, SourceError
 from aigap.sources.base import ParsedDataset, Source, SourceFile, register
-from aigap.sources.readers import find_column, model_key, read_csv, to_numbers
+from aigap.sources.readers import (
+    check_range,
+    drop_duplicates,
+    find_column,
+    import_day,
+    model_key,
+    read_csv,
+    to_numbers,
+)
 
 PUBLISHER = "LMArena"
 SOURCE_NAME = "LMArena"
@@ -44,6 +53,10 @@ CREDIT = (
     "'Chatbot Arena: An Open Platform for Evaluating LLMs by Human Preference' (2024)"
 )
 ARENA_METRIC = "arena_text"
+#: Declared range of an arena rating (Elo-style scores sit around 800-1500).
+RATING_MIN, RATING_MAX = 100.0, 4000.0
+#: Largest catalog snapshot read (the real ones are a few hundred kilobytes).
+MAX_JSON_BYTES = 256 * 1024 * 1024
 
 # Licence labels in the leaderboard tables -> open weights. Lower-cased, whitespace-collapsed.
 # "Non-commercial" and research licences still publish weights, so they count as open.
@@ -83,9 +96,13 @@ def _date_in_name(file: SourceFile, pattern: str, fmt: str) -> date:
             f"file name has no snapshot date; expected a name like {fmt}", file=file.name
         )
     try:
-        return pd.Timestamp(match.group(1)).date()
+        day = pd.Timestamp(match.group(1)).date()
     except ValueError as exc:
         raise SchemaError(f"bad date {match.group(1)!r} in file name", file=file.name) from exc
+    if not date(2023, 1, 1) <= day <= import_day():
+        raise SchemaError(f"snapshot date {day} in the file name is out of range; expected "
+                          "a date between 2023-01-01 and the import day", file=file.name)
+    return day
 
 
 # --------------------------------------------------------------------------- history
@@ -99,12 +116,17 @@ def parse_history(file: SourceFile) -> list[ParsedDataset]:
                           file=file.name)
     date_col = wide.columns[0]
     text = wide[date_col].astype("string").str.strip()
-    dates = pd.to_datetime(text, format="%Y%m%d", errors="coerce")
-    iso = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    compact = text.str.fullmatch(r"\d{8}").fillna(False)
+    dashed = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
+    dates = pd.to_datetime(text.where(compact), format="%Y%m%d", errors="coerce")
+    iso = pd.to_datetime(text.where(dashed), format="%Y-%m-%d", errors="coerce")
     dates = dates.fillna(iso)
+    dates = dates.mask((dates < pd.Timestamp("2023-01-01"))
+                       | (dates > pd.Timestamp(import_day())))
     if dates.isna().any():
         pos = int(dates.isna().to_numpy().argmax())
-        raise SchemaError(f"expected a date like 20240520, got {text.iloc[pos]!r}",
+        raise SchemaError(f"expected a date like 20240520 between 2023 and the import day, "
+                          f"got {text.iloc[pos]!r}",
                           file=file.name, row=pos + 2, column=date_col or "(date)")
     keys = [c for c in wide.columns[1:]]
     long = wide[keys].copy()
@@ -113,11 +135,16 @@ def parse_history(file: SourceFile) -> list[ParsedDataset]:
     stacked = stacked[stacked.notna()]
     rows = stacked.index.get_level_values(0).to_numpy()
     cols = stacked.index.get_level_values(1).to_numpy()
-    values = pd.to_numeric(stacked.astype("string").str.strip(), errors="coerce")
-    bad = values.isna().to_numpy()
+    text = stacked.astype("string").str.strip()
+    ok = text.str.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?").fillna(False)
+    values = pd.to_numeric(text.where(ok), errors="coerce")
+    # 0.0 means "not on the leaderboard that date"; any other rating must be plausible.
+    bad = (values.isna() | ~((values == 0) | values.between(RATING_MIN, RATING_MAX))
+           ).to_numpy(dtype=bool)
     if bad.any():
         pos = int(bad.argmax())
-        raise SchemaError(f"expected a rating, got {stacked.iloc[pos]!r}", file=file.name,
+        raise SchemaError(f"expected a rating between {RATING_MIN:g} and {RATING_MAX:g} "
+                          f"(or 0 for not rated), got {stacked.iloc[pos]!r}", file=file.name,
                           row=int(rows[pos]) + 2, column=keys[int(cols[pos])])
     rated = (values != 0).to_numpy()
     key_arr = pd.Series(keys, dtype="string")
@@ -164,17 +191,39 @@ def _num(value: Any, *, file: str, where: str, required: bool) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise SchemaError(f"{where}: expected a number, got {value!r}", file=file)
-    return float(value)
+    out = float(value)
+    if not math.isfinite(out) or not RATING_MIN <= out <= RATING_MAX:
+        raise SchemaError(f"{where}: expected a rating between {RATING_MIN:g} and "
+                          f"{RATING_MAX:g}, got {value!r}", file=file)
+    return out
+
+
+def _catalog_date(file: SourceFile) -> date:
+    """The snapshot date: from a dated name (``leaderboard-text_2025-04-07_<hash>.json``), or
+    the import day for the file as the publisher names it (``leaderboard-text.json``)."""
+    if re.search(r"\d{4}-\d{2}-\d{2}", file.basename):
+        return _date_in_name(file, r"(\d{4}-\d{2}-\d{2})",
+                             "leaderboard-text_2025-04-07_f973ec23.json")
+    if file.basename.lower() == "leaderboard-text.json":
+        return import_day()
+    raise SchemaError("file name has no snapshot date; expected leaderboard-text.json (dated "
+                      "by the import day) or a name like "
+                      "leaderboard-text_2025-04-07_f973ec23.json", file=file.name)
 
 
 def parse_catalog(file: SourceFile) -> list[ParsedDataset]:
     """Parse one arena-catalog ``leaderboard-text_<date>_<hash>.json`` snapshot."""
-    observed = _date_in_name(file, r"(\d{4}-\d{2}-\d{2})",
-                             "leaderboard-text_2025-04-07_f973ec23.json")
+    observed = _catalog_date(file)
+    if len(file.data) > MAX_JSON_BYTES:
+        raise SourceError(f"{file.name}: {len(file.data)} bytes, more than the "
+                          f"{MAX_JSON_BYTES} a catalog snapshot may have")
     try:
         doc = json.loads(file.data.decode("utf-8-sig"), object_pairs_hook=_pairs)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SchemaError(f"not readable JSON: {exc}", file=file.name) from exc
+    except RecursionError as exc:
+        raise SchemaError("not a catalog snapshot: JSON nested too deeply",
+                          file=file.name) from exc
     if not isinstance(doc, dict):
         raise SchemaError("expected a JSON object of categories at the top level",
                           file=file.name)
@@ -208,6 +257,14 @@ def parse_catalog(file: SourceFile) -> list[ParsedDataset]:
                      where=f"{where}, field 'rating_q975'", required=False),
             ))
     frame = pd.DataFrame(records, columns=["category", "key", "value", "lower", "upper"])
+    lo, hi, v = (frame[c].astype("float64") for c in ("lower", "upper", "value"))
+    inverted = ((lo > v) | (v > hi)).to_numpy(dtype=bool)
+    if inverted.any():
+        pos = int(inverted.argmax())
+        raise SchemaError(f"category {frame['category'].iloc[pos]!r}, model "
+                          f"{frame['key'].iloc[pos]!r}: the interval [{lo.iloc[pos]:g}, "
+                          f"{hi.iloc[pos]:g}] does not contain the rating {v.iloc[pos]:g}",
+                          file=file.name)
     versions = frame["key"].astype("string")
     metric = ARENA_METRIC + (":" + frame["category"]).where(frame["category"] != "full", "")
     score = pd.DataFrame({
@@ -243,6 +300,28 @@ def _setting(column: str) -> str | None:
     """The evaluation setting a column header states, e.g. ``MMLU (5-shot)`` -> ``5-shot``."""
     match = re.search(r"\(([^)]*shot[^)]*)\)", column, flags=re.IGNORECASE)
     return match.group(1).strip() if match else None
+
+
+def _mmlu(values: pd.Series, file: str, column: str) -> pd.Series:
+    """MMLU as a 0-1 fraction, the scale the tables publish.
+
+    A table written wholly in percent (every value above 1, none above 100) is read as
+    percent; a table mixing the two, or with a value outside 0-100, is refused naming the
+    row: one cell never decides the scale of the others.
+    """
+    check_range(values, lo=0.0, hi=100.0, file=file, column=column,
+                what="an MMLU accuracy (0-1, or 0-100 for a table in percent)")
+    present = values.notna().to_numpy(dtype=bool)
+    above = present & (values > 1.0).to_numpy(dtype=bool)
+    if not above.any():
+        return values
+    if above[present].all():
+        return values / 100.0
+    below = int((present & ~above).argmax())
+    first = int(above.argmax())
+    raise SchemaError(f"MMLU mixes fractions (row {below + 2}: {values.iloc[below]:g}) and "
+                      f"percentages (row {first + 2}: {values.iloc[first]:g}); expected one "
+                      "scale for the whole column", file=file, row=first + 2, column=column)
 
 
 def parse_table(file: SourceFile) -> list[ParsedDataset]:
@@ -288,12 +367,12 @@ def parse_table(file: SourceFile) -> list[ParsedDataset]:
     })
     dup = keys.duplicated(keep="first").to_numpy()
     if dup.any():
-        same = model.astype("string").duplicated(keep="first").to_numpy()
-        for reason, n in (("duplicate key, identical row", int((dup & same).sum())),
-                          ("duplicate key, different row (first kept)",
-                           int((dup & ~same).sum()))):
-            if n:
-                skipped[reason] += n
+        # A key listed twice must be the same row twice (dropped, counted); a key with two
+        # different rows (e.g. two MMLU values) is refused, naming both rows.
+        values = raw.drop(columns=[c for c in raw.columns if c.startswith("Unnamed")])
+        _, n = drop_duplicates(values.assign(_key=keys), ["_key"], file=file.name,
+                               compare=list(values.columns), what="model key")
+        skipped["duplicate key, identical row"] += n
     keep = ~dup
 
     frames: list[pd.DataFrame] = []
@@ -301,13 +380,14 @@ def parse_table(file: SourceFile) -> list[ParsedDataset]:
             "provenance": "leaderboard", "source_name": SOURCE_NAME, "source_url": SPACE_URL,
             "organizations": org_lists, "observed_on": stamp}
     if mmlu_col:
-        mmlu = to_numbers(_na_dash(mmlu_col), file=file.name, column=mmlu_col)
-        if mmlu.max() > 1.0:  # a table in percent; the published ones are fractions
-            mmlu = mmlu / 100.0
+        mmlu = _mmlu(to_numbers(_na_dash(mmlu_col), file=file.name, column=mmlu_col),
+                     file.name, mmlu_col)
         frames.append(pd.DataFrame({**base, "metric": "mmlu", "value": mmlu,
                                     "scale": "fraction", "setting": _setting(mmlu_col)}))
     if mt_col:
         mt = to_numbers(_na_dash(mt_col), file=file.name, column=mt_col)
+        check_range(mt, lo=0.0, hi=10.0, file=file.name, column=mt_col,
+                    what="an MT-bench score between 0 and 10")
         frames.append(pd.DataFrame({**base, "metric": "mt_bench", "value": mt,
                                     "scale": "points"}))
     if frames:
@@ -383,12 +463,6 @@ def unmapped_keys(score_frame: pd.DataFrame, key_org_frame: pd.DataFrame) -> pd.
                            na_position="last").reset_index(drop=True)
 
 
-def score_frames(datasets: Sequence[ParsedDataset]) -> pd.DataFrame:
-    """Concatenate the score frames of several parsed datasets (helper for callers)."""
-    frames = [d.frames["score"] for d in datasets if "score" in d.frames]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
 register(Source(
     name="lmarena-history",
     publisher=PUBLISHER,
@@ -408,7 +482,7 @@ register(Source(
     licence="No licence stated (github.com/lmarena/arena-catalog)",
     credit=CREDIT,
     urls=(),
-    patterns=("leaderboard-text_*.json",),
+    patterns=("leaderboard-text_*.json", "leaderboard-text.json"),
     parse=parse_catalog,
 ))
 register(Source(

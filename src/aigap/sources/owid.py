@@ -21,17 +21,28 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 
 import pandas as pd
 
 from aigap.errors import SchemaError
 from aigap.sources.base import ParsedDataset, Source, SourceFile, register
-from aigap.sources.readers import find_column, max_date, read_csv, to_numbers
+from aigap.sources.readers import (
+    find_column,
+    header_of,
+    max_date,
+    read_csv,
+    to_dates,
+    to_numbers,
+)
 
 SOURCE_NAME = "Our World in Data"
 GRAPHER = "https://ourworldindata.org/grapher/"
 CREDIT = "Our World in Data (ourworldindata.org), CC BY 4.0, and the underlying sources it cites"
 
+#: Years an OWID series may cover (projections run ahead of today; nothing AI-related
+#: predates 1700, and pandas timestamps end in 2262).
+YEAR_MIN, YEAR_MAX = 1700, 2200
 _CODE = re.compile(r"^(?:[A-Z]{3}|OWID_[A-Z0-9_]+)$")
 _UNIT_WORDS = re.compile(
     r"flop|usd|us\$|\$|€|%|percent|kg|tonnes|tons|watt|\bw\b|kwh|mwh|gwh|bytes|\bgb\b"
@@ -70,8 +81,12 @@ def _is_text_column(values: pd.Series) -> bool:
 
 def parse_owid(file: SourceFile) -> list[ParsedDataset]:
     """Parse one OWID grapher CSV into indicator rows (one dataset per file slug)."""
-    raw = read_csv(file)
     name = file.name
+    header = header_of(file)
+    has_code = any(h.strip().lower() == "code" for h in header)
+    # A per-entity chart (no Code column) is only counted, so a malformed row in one (a
+    # real OWID export has an entity name broken over two lines) does not stop an import.
+    raw = read_csv(file, skip_bad_rows=not has_code)
     slug = slugify(re.sub(r"\.csv$", "", file.basename, flags=re.IGNORECASE))
     entity_col = find_column(raw, ["Entity"], file=name, required=True, meaning="entity")
     assert entity_col is not None
@@ -90,6 +105,8 @@ def parse_owid(file: SourceFile) -> list[ParsedDataset]:
     if code_col is None:
         empty = pd.DataFrame(columns=["indicator_id", "country", "date", "value"])
         skipped["per-entity chart without a Code column (not country-level)"] += len(raw)
+        if raw.attrs.get("bad_rows"):
+            skipped["malformed row in a per-entity chart"] += int(raw.attrs["bad_rows"])
         return [ParsedDataset(source="owid", dataset=slug, file=file,
                               frames={"indicator": empty}, data_as_of=None, skipped=skipped)]
     if not value_cols:
@@ -113,19 +130,22 @@ def parse_owid(file: SourceFile) -> list[ParsedDataset]:
 
     ttext = raw[time_col].astype("string").str.strip()
     if year_col:
-        years = pd.to_numeric(ttext, errors="coerce")
-        bad = years.isna() | (years % 1 != 0) | (years < 1) | (years > 9999)
+        years = pd.to_numeric(ttext.where(ttext.str.fullmatch(r"-?\d{1,5}").fillna(False)),
+                              errors="coerce")
+        bad = years.isna() | (years < YEAR_MIN) | (years > YEAR_MAX)
         if bad.any():
             pos = int(bad.to_numpy().argmax())
-            raise SchemaError(f"expected a year like 2023, got {ttext.iloc[pos]!r}",
-                              file=name, row=pos + 2, column=time_col)
+            raise SchemaError(f"expected a year between {YEAR_MIN} and {YEAR_MAX}, got "
+                              f"{ttext.iloc[pos]!r}", file=name, row=pos + 2, column=time_col)
         dates = pd.to_datetime(years.astype("int64").astype(str) + "-01-01", format="%Y-%m-%d")
     else:
-        dates = pd.to_datetime(ttext, format="%Y-%m-%d", errors="coerce")
-        if dates.isna().any():
-            pos = int(dates.isna().to_numpy().argmax())
+        iso = ttext.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
+        if not iso.all():
+            pos = int((~iso).to_numpy().argmax())
             raise SchemaError(f"expected a date like 2023-06-30, got {ttext.iloc[pos]!r}",
                               file=name, row=pos + 2, column=time_col)
+        dates = to_dates(ttext, file=name, column=time_col, earliest=date(YEAR_MIN, 1, 1),
+                         latest=date(YEAR_MAX, 12, 31))
 
     if text_cols:
         parts = [(c + "=" + raw[c].astype("string").str.strip()).fillna("") for c in text_cols]

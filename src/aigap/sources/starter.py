@@ -23,7 +23,15 @@ import pandas as pd
 from aigap.errors import SchemaError
 from aigap.schema import conform
 from aigap.sources.base import ParsedDataset, Source, SourceFile, register
-from aigap.sources.readers import max_date, model_key, read_csv, to_bools, to_dates, to_numbers
+from aigap.sources.readers import (
+    header_of,
+    max_date,
+    model_key,
+    read_csv,
+    to_bools,
+    to_dates,
+    to_numbers,
+)
 
 SOURCE_NAME = "starter"
 FILES = ("models.csv", "scores.csv", "indicators.csv")
@@ -124,15 +132,16 @@ def parse(file: SourceFile) -> list[ParsedDataset]:
 
 def _read(file: SourceFile, columns: tuple[str, ...]) -> pd.DataFrame:
     """Read a starter CSV and check that its header has exactly the expected columns."""
-    frame = read_csv(file)
-    missing = [c for c in columns if c not in frame.columns]
+    header = header_of(file)
+    missing = [c for c in columns if c not in header]
     if missing:
         raise SchemaError(f"missing column(s) {missing}; expected header {list(columns)}",
                           file=file.name, row=1, column=missing[0])
-    extra = [c for c in frame.columns if c not in columns]
+    extra = [c for c in header if c not in columns]
     if extra:
         raise SchemaError(f"unexpected column(s) {extra}; expected header {list(columns)}",
                           file=file.name, row=1, column=extra[0])
+    frame = read_csv(file)
     for col in frame.columns:
         frame[col] = frame[col].astype("string").str.strip()
     return frame

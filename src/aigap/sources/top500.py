@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from aigap.errors import AttributionError, SchemaError
+from aigap.errors import AttributionError, SchemaError, SourceError
 from aigap.sources.base import ParsedDataset, Source, SourceFile, register
 
 if TYPE_CHECKING:
@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 SOURCE = "top500"
 HEADER_SCAN_ROWS = 10
+#: Limits on one edition's file (real ones: 500 rows, under 1 MB).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_SHEET_ROWS = 100_000
 
 #: meaning -> regular expression a normalised header must match in full (first match wins)
 COLUMNS: dict[str, str] = {
@@ -132,15 +135,23 @@ def _read_xls(file: SourceFile) -> _Grid:
 
     import xlrd
 
+    _check_size(file)
     try:
         with open(os.devnull, "w") as sink:  # xlrd prints OLE2 warnings to its logfile
             book = xlrd.open_workbook(file_contents=file.data, logfile=sink, on_demand=True)
             sheet = book.sheet_by_index(0)
+            if sheet.nrows > MAX_SHEET_ROWS:
+                raise SchemaError(f"{sheet.nrows} rows, more than the {MAX_SHEET_ROWS} a "
+                                  "TOP500 sheet may have", file=file.name)
             rows = [sheet.row_values(r) for r in range(sheet.nrows)]
             title = sheet.name
-    except (xlrd.XLRDError, ValueError, IndexError, AssertionError, EOFError) as exc:
-        raise SchemaError(f"cannot read as an .xls workbook: {exc}".splitlines()[0],
-                          file=file.name) from exc
+    except SchemaError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct.error, KeyError...
+        raise SchemaError(f"cannot read as an .xls workbook ({type(exc).__name__}: "
+                          f"{_one_line(exc)})", file=file.name) from exc
     grid = _grid_from_rows(rows, file, "xls")
     grid.above.append(title)
     return grid
@@ -152,22 +163,51 @@ def _read_xlsx(file: SourceFile) -> _Grid:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from aigap.sources.readers import check_zip, open_zip
+
+    _check_size(file)
+    try:
+        archive = open_zip(file)
+    except SourceError as exc:
+        raise SchemaError("cannot read as an .xlsx workbook (not a readable zip container)",
+                          file=file.name) from exc
+    with archive:  # the workbook is a zip: the same bomb limits as archives
+        check_zip(file, archive.infolist())
     try:
         book = openpyxl.load_workbook(io.BytesIO(file.data), read_only=True, data_only=True)
         try:
             sheet = book.worksheets[0]
             sheet.reset_dimensions()
-            rows = [list(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
+            rows = []
+            for r in sheet.iter_rows(min_row=1, max_row=MAX_SHEET_ROWS + 1, values_only=True):
+                rows.append(list(r))
+            if len(rows) > MAX_SHEET_ROWS:
+                raise SchemaError(f"more than the {MAX_SHEET_ROWS} rows a TOP500 sheet may "
+                                  "have", file=file.name)
             title = sheet.title
         finally:
             book.close()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError,
-            IndexError) as exc:
-        raise SchemaError(f"cannot read as an .xlsx workbook: {exc}".splitlines()[0],
-                          file=file.name) from exc
+    except SchemaError:
+        raise
+    except MemoryError:
+        raise
+    except (zipfile.BadZipFile, InvalidFileException, Exception) as exc:  # ParseError, KeyError..
+        raise SchemaError(f"cannot read as an .xlsx workbook ({type(exc).__name__}: "
+                          f"{_one_line(exc)})", file=file.name) from exc
     grid = _grid_from_rows(rows, file, "xlsx")
     grid.above.append(title)
     return grid
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:150] or type(exc).__name__
+
+
+def _check_size(file: SourceFile) -> None:
+    """A TOP500 edition is a few hundred kilobytes; refuse anything absurdly large."""
+    if len(file.data) > MAX_FILE_BYTES:
+        raise SourceError(f"{file.name}: {len(file.data)} bytes, more than the "
+                          f"{MAX_FILE_BYTES} a TOP500 file may have")
 
 
 def _decode(file: SourceFile) -> str:
@@ -182,6 +222,7 @@ def _decode(file: SourceFile) -> str:
 def _read_text(file: SourceFile) -> _Grid:
     import pandas as pd
 
+    _check_size(file)
     text = _decode(file)
     lines = re.split(r"\r\n|\r|\n", text, maxsplit=HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]
     for i, line in enumerate(lines):
@@ -281,8 +322,11 @@ def to_float(values: pd.Series, *, style: str, file: str, column: str,
     cleaned = values.str.replace(thousands, "", regex=True)
     if style == "comma":
         cleaned = cleaned.str.replace(",", ".", regex=False)
-    nums = pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce")
-    bad = nums.isna() & (values != "")
+    import numpy as np
+
+    ok = cleaned.str.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+    nums = pd.to_numeric(cleaned.where((cleaned != "") & ok), errors="coerce")
+    bad = (nums.isna() | ~np.isfinite(nums.fillna(0.0))) & (values != "")
     if bad.any():
         pos = int(bad.to_numpy().argmax())
         raise SchemaError(f"expected a number, got {values.iloc[pos]!r}", file=file,
@@ -489,7 +533,35 @@ def parse_systems(file: SourceFile) -> tuple[pd.DataFrame, date, Counter[str]]:
         "year": year.round().astype("Int64") if year is not None else None,
         "cores": number("cores"),
     })
-    return frame, edition, skipped
+    if frame.empty:
+        raise SchemaError("the list has a header but no systems; an edition without rows "
+                          "is not imported", file=name)
+    sheet_rows = pd.Series([row_of(i) for i in range(len(frame))], index=frame.index)
+    _check_values(frame, grid, cols, edition, name, sheet_rows)
+    from aigap.sources.readers import drop_duplicates
+
+    frame, n_dup = drop_duplicates(frame, ["rank"], file=name, rows=sheet_rows,
+                                   what="rank")
+    if n_dup:
+        skipped["exact duplicate row"] += n_dup
+    return frame.reset_index(drop=True), edition, skipped
+
+
+def _check_values(frame: pd.DataFrame, grid: _Grid, cols: dict[str, int], edition: date,
+                  file: str, rows: pd.Series) -> None:
+    """Declared ranges: rank >= 1, Rmax > 0, Rpeak and cores >= 0, year 1950 to edition."""
+    from aigap.sources.readers import check_range
+
+    checks = [("rank", "rank", 1.0, None, "a rank of 1 or more"),
+              ("rmax_tflops", "rmax", 1e-9, None, "a positive Rmax"),
+              ("rpeak_tflops", "rpeak", 0.0, None, "a non-negative Rpeak"),
+              ("cores", "cores", 0.0, None, "a non-negative core count"),
+              ("year", "year", 1950.0, float(edition.year + 1),
+               f"an installation year between 1950 and {edition.year + 1}")]
+    for col, meaning, lo, hi, what in checks:
+        if meaning in cols and frame[col].notna().any():
+            check_range(frame[col].astype("float64"), lo=lo, hi=hi, file=file,
+                        column=grid.header[cols[meaning]], what=what, rows=rows)
 
 
 def parse(file: SourceFile) -> list[ParsedDataset]:

@@ -43,6 +43,18 @@ class Selection:
     data_dates: dict[str, date | None] = field(default_factory=dict)
     #: the date of the Epoch AI snapshot bundled with aigap, when the data used comes from it
     bundled_snapshot: date | None = None
+    #: the newest release (or observation) date among the rows read, before any as-of cut
+    coverage_end: date | None = None
+    #: the evaluator classes of the scores used (third-party, arena, reported, user)
+    evaluators: list[str] = field(default_factory=list)
+
+    @property
+    def hindsight(self) -> bool:
+        """True when an as-of answer reads a vintage published after its as-of date (no
+        vintage of then is stored): the data know things nobody knew on that date."""
+        if self.as_of is None:
+            return False
+        return any(d is not None and d > self.as_of for d in self.data_dates.values())
 
     def newest_data(self) -> date | None:
         """The newest data date among the chosen vintages."""
@@ -56,6 +68,8 @@ class Selection:
             "data_as_of": {k: (v.isoformat() if v else None)
                            for k, v in sorted(self.data_dates.items())},
             "warnings": self.warnings,
+            "hindsight": self.hindsight,
+            "evaluators": self.evaluators,
             "bundled_starter_data": self.starter,
             "bundled_snapshot": (self.bundled_snapshot.isoformat() if self.bundled_snapshot
                                  else None),
@@ -199,9 +213,26 @@ def load_models(store: Store, *, as_of: date | None = None) -> tuple[pd.DataFram
     models released on or before ``as_of``, and de-duplicates by model key (preferring the
     all-models dataset). Adds ``notable``, ``frontier_list`` and ``large_scale`` flags from
     membership of Epoch's sub-datasets.
+
+    As of a date, a dataset none of whose vintages existed then is left out while another
+    dataset of then remains (so a 2025-01 question never reads a 2026 file, and a model the
+    later file names differently is not counted twice); if none existed, only the earliest
+    published are used, and the answer is flagged as hindsight.
     """
     sel = drop_starter_if_real(choose_vintages(store, as_of, CATALOGUE_SOURCES), store,
                                table="model")
+    if as_of is not None:
+        late = {d for d, when in sel.data_dates.items() if when is not None and when > as_of}
+        if late and late == set(sel.vintages):  # all later: keep the least hindsight
+            first = min(d for d in sel.data_dates.values() if d is not None)
+            late = {d for d in late if sel.data_dates[d] != first}
+        if late:
+            sel.vintages = {d: v for d, v in sel.vintages.items() if d not in late}
+            sel.data_dates = {d: v for d, v in sel.data_dates.items() if d not in late}
+            sel.warnings = [w for w in sel.warnings if not any(d in w for d in late)]
+            sel.warnings.append("left out (published after the as-of date): "
+                                + ", ".join(sorted(late)))
+            sel.bundled_snapshot = store.bundled_snapshot(sel.vintages.values())
     ids = tuple(sorted(sel.vintages.values()))
     frame = memo(store, ("catalogue", ids), lambda: _catalogue(store, ids))
     if as_of is not None and len(frame):
@@ -303,6 +334,9 @@ def load_observations(
     ids = tuple(sorted(sel.vintages.values()))
     frame = memo(store, ("observations", metric, ids),
                  lambda: _observations(store, metric, ids))
+    if len(frame):
+        newest = pd.concat([frame["release_date"], frame["observed_on"]]).max()
+        sel.coverage_end = None if pd.isna(newest) else pd.Timestamp(newest).date()
     if as_of is not None:
         ts = pd.Timestamp(as_of)
         frame = frame[(frame["release_date"] <= ts)
@@ -310,8 +344,66 @@ def load_observations(
     return frame.reset_index(drop=True), sel
 
 
+#: Evaluator classes: who produced a score (docs/methods.md, "Who evaluated").
+EVALUATORS = ("third-party", "arena", "reported", "user")
+#: Cited sources that run the models themselves (a pattern over Epoch's "Source" column).
+THIRD_PARTY_SOURCES = (r"leaderboard|\bhelm\b|crfm|livebench|artificial analysis|epoch ai|"
+                       r"scale ai|\bseal\b|vellum|open llm")
+
+
+def evaluator_class(frame: pd.DataFrame) -> pd.Series:
+    """Who produced each score row: ``third-party`` (Epoch AI's own runs, the Open LLM
+    Leaderboard's harness runs), ``arena`` (human-preference ratings), ``reported`` (a
+    developer's or paper's reported number, as collected by Epoch's external files, the
+    arena's leaderboard tables or the starter data) or ``user`` (your own results)."""
+    prov = frame["provenance"].astype("string").fillna("")
+    source = frame["source"].astype("string").fillna("") if "source" in frame else prov
+    metric = frame["metric"].astype("string").fillna("")
+    cited = (frame["source_name"].astype("string").fillna("") if "source_name" in frame
+             else prov)
+    out = pd.Series("reported", index=frame.index, dtype="object")
+    out[prov == "epoch"] = "third-party"
+    # Epoch's external files cite where a number came from: an evaluation leaderboard that
+    # runs the models itself (HELM...) is a third-party run; a report or paper is reported.
+    out[(prov == "external") & cited.str.contains(THIRD_PARTY_SOURCES, case=False,
+                                                  regex=True)] = "third-party"
+    out[(prov == "leaderboard") & source.str.startswith("hf-open-llm")] = "third-party"
+    out[(prov == "leaderboard") & metric.str.startswith("arena_")] = "arena"
+    out[prov == "user_supplied"] = "user"
+    return out
+
+
+def select_evaluators(frame: pd.DataFrame, evaluator: str) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of one evaluator class: ``auto`` keeps independent evaluations (third-party runs
+    and arena ratings, plus your own results) where the metric has any, else every row;
+    ``all`` keeps every row; a class name keeps that class.
+
+    Raises:
+        QueryError: an unknown class, or a class with no rows on this metric.
+    """
+    if evaluator not in ("auto", "all", *EVALUATORS):
+        raise QueryError(f"evaluator: expected auto, all or one of {', '.join(EVALUATORS)}, "
+                         f"got {evaluator!r}", parameter="evaluator")
+    present = sorted(set(frame["evaluator"])) if len(frame) else []
+    if evaluator == "all" or not len(frame):
+        return frame, present
+    if evaluator == "auto":
+        independent = {"third-party", "arena"} & set(present)
+        if not independent:
+            return frame, present
+        keep = independent | {"user"}
+    else:
+        keep = {evaluator}
+    out = frame[frame["evaluator"].isin(keep)]
+    if out.empty:
+        raise QueryError(f"evaluator: no {evaluator} scores on this metric (it has: "
+                         f"{', '.join(present) or 'none'})", parameter="evaluator")
+    return out, sorted(set(out["evaluator"]))
+
+
 def _observations(store: Store, metric: str, ids: tuple[int, ...]) -> pd.DataFrame:
     frame = store.read("score", ids, equals={"metric": metric})
+    frame["evaluator"] = evaluator_class(frame)
     frame = _as_lists(frame, ("organizations", "countries"))
     frame["release_date"] = pd.to_datetime(frame["release_date"])
     frame["observed_on"] = pd.to_datetime(frame["observed_on"])
@@ -348,14 +440,16 @@ def _observations(store: Store, metric: str, ids: tuple[int, ...]) -> pd.DataFra
 
 
 def load_scores(
-    store: Store, metric: str, *, as_of: date | None = None
+    store: Store, metric: str, *, as_of: date | None = None, evaluator: str = "auto"
 ) -> tuple[pd.DataFrame, Selection]:
     """Scores on one metric as of a date, one row per model key (see load_observations).
 
     For ratings observed over time the latest observation on or before ``as_of`` is used;
-    where a model has several settings or sources, its best score.
+    where a model has several settings or sources, its best score among the chosen
+    evaluator class (:func:`select_evaluators`; ``Selection.evaluators`` says which).
     """
     frame, sel = load_observations(store, metric, as_of=as_of)
+    frame, sel.evaluators = select_evaluators(frame, evaluator)
     frame = frame.sort_values(["model_key", "observed_on"], na_position="first")
     frame = frame.drop_duplicates(["model_key", "setting", "source_url"], keep="last")
     frame = frame.sort_values(["model_key", "value"], ascending=[True, False])

@@ -174,9 +174,9 @@ def create_app(home: str | Path | None = None, *, store: Store | None = None) ->
 
 
 def _sources(st: Store) -> dict[str, Any]:
-    from aigap.api import sources
+    from aigap.api import data_sources
 
-    table = sources(store=st)
+    table = data_sources(store=st)
     return {"sources": table, "datasets": table.attrs["datasets"]}
 
 

@@ -1,0 +1,56 @@
+"""The docs are tested: every key docs/json.md documents for a result is in its JSON, and
+every top-level key the JSON has is documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def documented_keys(command: str) -> set[str]:
+    """Top-level keys in the first column of the table under ``## `aigap COMMAND ...```."""
+    text = (DOCS / "json.md").read_text(encoding="utf-8")
+    match = re.search(rf"^## `aigap {command} --format json`\n(.*?)(?=^## )", text,
+                      re.M | re.S)
+    assert match, f"docs/json.md has no section for aigap {command}"
+    keys: set[str] = set()
+    for line in match.group(1).splitlines():
+        if line.startswith("| `"):
+            first = line.split("|")[1]
+            keys |= set(re.findall(r"`([a-z_]+)`", first))
+    assert keys, f"no keys documented for aigap {command}"
+    return keys
+
+
+def test_documented_keys_parser_reads_tables() -> None:
+    assert {"kind", "inputs", "data", "summary", "series"} <= documented_keys("lag")
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+@pytest.mark.parametrize("command", ["lag", "trend", "compute"])
+def test_json_keys_match_the_docs(command: str, mirror_store: Any) -> None:
+    import aigap
+
+    if command == "lag":
+        out = aigap.lag("USA", "China", "eci", bootstrap=20, sensitivity=True,
+                        store=mirror_store).to_dict()
+    elif command == "trend":
+        out = aigap.trend("USA", "China", "eci", store=mirror_store).to_dict()
+    else:
+        out = aigap.compute("ROW", "China", n_boot=20, store=mirror_store).to_dict()
+    assert set(out) == documented_keys(command)
+    assert set(out["data"]) <= documented_data_keys()
+
+
+def documented_data_keys() -> set[str]:
+    """The keys the "Common blocks" bullet on ``data`` names."""
+    text = (DOCS / "json.md").read_text(encoding="utf-8")
+    match = re.search(r"^- `data`:(.*?)(?=^- |^## )", text, re.M | re.S)
+    assert match, "docs/json.md does not describe the data block"
+    return set(re.findall(r"`([a-z_]+)`", match.group(1)))
