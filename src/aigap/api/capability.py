@@ -94,7 +94,8 @@ def make_request(
     tau: float | None = None, as_of: str | date | None = None,
     since: str | date | None = None, attribution: str = "inclusive",
     drop_first: bool = False, bootstrap: int = DEFAULT_BOOTSTRAP, seed: int = 0,
-    level: float = DEFAULT_LEVEL, exclude_censored: bool = True, evaluator: str = "auto",
+    level: float = DEFAULT_LEVEL, exclude_censored: bool | None = None,
+    evaluator: str = "auto",
 ) -> GapRequest:
     """Validate flags into a :class:`GapRequest`.
 
@@ -122,7 +123,9 @@ def make_request(
         raise QueryError(f"since {d_since} is after as_of {d_as_of}")
     return GapRequest(leader, follower, metric, method, tau, d_as_of, d_since,
                       check_rule(attribution), drop_first, int(bootstrap), int(seed),
-                      float(level), bool(exclude_censored), str(evaluator))
+                      float(level),
+                      (not drop_first) if exclude_censored is None else bool(exclude_censored),
+                      str(evaluator))
 
 
 @dataclass
@@ -413,7 +416,7 @@ def lag(
     since: str | date | None = None,
     attribution: str = "inclusive",
     drop_first: bool = False,
-    exclude_censored: bool = True,
+    exclude_censored: bool | None = None,
     evaluator: str = "auto",
     bootstrap: int = DEFAULT_BOOTSTRAP,
     seed: int = 0,
@@ -441,8 +444,8 @@ def lag(
         drop_first: drop each group's first record (Epoch AI's convention, for reproducing
             its figures; off by default).
         exclude_censored: leave out of the summaries the days whose lag is only a lower
-            bound because it is measured from the first record in the data (default; see
-            docs/methods.md, "Censoring").
+            bound because it is measured from the first record in the data (default: yes,
+            unless ``drop_first`` reproduces Epoch AI's rule; docs/methods.md, "Censoring").
         evaluator: whose scores: ``auto`` (independent evaluations, i.e. third-party runs
             and arena ratings, where the metric has any; else every score), ``all``,
             ``third-party``, ``arena``, ``reported`` (developers' or papers' own numbers) or
@@ -691,7 +694,7 @@ def trend(
     since: str | date | None = None,
     attribution: str = "inclusive",
     drop_first: bool = False,
-    exclude_censored: bool = True,
+    exclude_censored: bool | None = None,
     bootstrap: int = DEFAULT_BOOTSTRAP,
     seed: int = 0,
     level: float = DEFAULT_LEVEL,

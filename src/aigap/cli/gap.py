@@ -33,9 +33,10 @@ DropFirst = Annotated[bool, typer.Option("--drop-first/--keep-first", help="Drop
                                          "first record (Epoch AI's convention, to reproduce "
                                          "its figures). Default: keep it and leave out the "
                                          "censored days instead.")]
-Censored = Annotated[bool, typer.Option("--exclude-censored/--include-censored", help="Leave "
-                                        "out of the means the days whose lag is only a lower "
-                                        "bound (measured from the first record in the data).")]
+Censored = Annotated[bool | None, typer.Option(
+    "--exclude-censored/--include-censored", show_default=False,
+    help="Leave out of the means the days whose lag is only a lower bound (measured from the "
+    "first record in the data). Default: left out, unless --drop-first.")]
 Bootstrap = Annotated[int, typer.Option("--bootstrap", "-b", help="Bootstrap resamples of "
                                         "models (0 = no intervals).")]
 Seed = Annotated[int, typer.Option("--seed", help="Seed of the random generator (>= 0).")]
@@ -108,7 +109,7 @@ def lag_cmd(
     since: Since = None,
     attribution: Attribution = "inclusive",
     drop_first: DropFirst = False,
-    exclude_censored: Censored = True,
+    exclude_censored: Censored = None,
     evaluator: Evaluator = "auto",
     by_evaluator: Annotated[bool, typer.Option("--by-evaluator", help="The same lag on each "
                                                "evaluator class's scores side by side "
@@ -178,7 +179,7 @@ def trend_cmd(
     since: Since = None,
     attribution: Attribution = "inclusive",
     drop_first: DropFirst = False,
-    exclude_censored: Censored = True,
+    exclude_censored: Censored = None,
     bootstrap: Bootstrap = 1000,
     seed: Seed = 0,
     level: Level = 0.9,
