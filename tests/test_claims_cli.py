@@ -35,7 +35,7 @@ def test_claims_json(cli: Callable[..., Any], home: Path) -> None:
     sup = got["planted-supported"]
     assert sup["at_claim_date"]["verdict"] == "supported"
     assert sup["as_of"]["as_of"] == "2024-03-01"
-    ev = sup["at_claim_date"]["tests"][0]["evidence"][0]
+    ev = sup["at_claim_date"]["parts"][0]["evidence"][0]
     for key in ("estimate", "lower", "upper", "method", "metric", "data", "explanation"):
         assert key in ev
     assert got["planted-recorded"]["as_of"]["verdict"] == "recorded"
@@ -64,3 +64,18 @@ def test_claims_errors_exit_2(cli: Callable[..., Any], home: Path) -> None:
     assert len(r.err.strip().splitlines()) == 1
     r = cli("claims", "--id", "no-such-claim")
     assert r.code == 2 and "no-such-claim" in r.err
+
+
+def test_claims_table_keeps_ids_whole_at_80_columns(cli: Callable[..., Any], home: Path,
+                                                   monkeypatch: Any) -> None:
+    _build(home)
+    monkeypatch.setenv("COLUMNS", "80")
+    r = cli("claims", "--claims", str(FIX / "planted_claims.yaml"), "--as-of", "2024-03-01",
+            "--bootstrap", "20")
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    for cid in ("planted-supported", "planted-contradicted", "planted-inconclusive",
+                "planted-untestable", "planted-recorded"):
+        assert any(cid in line for line in lines), cid  # on one line, never wrapped
+    assert "at the time" in r.out and "same period" in r.out

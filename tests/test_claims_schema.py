@@ -26,6 +26,9 @@ CLAIMS_MD_IDS = [
     "economist-2023-visas", "economist-2023-talent", "macropolo-talent",
     "cbinsights-2023-funding", "govini-patents", "techopedia-2024-oll", "ernie-2024-users",
     "hf-2023-block", "cac-2023-registration",
+    # claims made since 2025
+    "epoch-2025-open-closed", "epoch-2026-open-closed-4mo", "aiindex-2026-arena",
+    "caisi-2026-deepseek-v4", "lw-2026-open-threshold", "aiindex-2025-benchmarks",
 ]
 
 
@@ -42,7 +45,17 @@ def test_registry_matches_shared_claims_md(shared_data: Path) -> None:
     text = (shared_data.parent / "CLAIMS.md").read_text(encoding="utf-8")
     ids = re.findall(r"^\| ([a-z0-9][a-z0-9.-]+) \|", text, flags=re.M)
     ids = [i for i in ids if i != "id"]  # the header row
-    assert len(ids) == 37 and set(ids) <= {c.id for c in load_claims()}
+    assert len(ids) == 43 and set(ids) <= {c.id for c in load_claims()}
+
+
+def test_recorded_claims_name_the_dataset_that_would_test_them() -> None:
+    claims = load_claims()
+    recorded = [c for c in claims if not c.tests]
+    assert recorded and all(c.needs for c in recorded)
+    # the ones the data can test are tested
+    tested = {c.id for c in claims if c.tests}
+    assert {"economist-2023-nvidia-slower", "lw-2023-h800", "economist-2023-invest",
+            "economist-2023-conf", "techopedia-2024-oll"} <= tested
 
 
 def test_testable_families_as_expected() -> None:
@@ -50,6 +63,7 @@ def test_testable_families_as_expected() -> None:
     assert claims["ding-2023-gpt3-parity"].tests[0].family == "parity"
     assert claims["techopedia-2024-closing"].tests[0].direction == "closing"
     assert claims["economist-2023-smic"].tests == []
+    assert claims["economist-2023-smic"].needs
     assert claims["economist-2023-2to3y"].tests[0].metric_list() == [
         "eci", "gpqa_diamond", "mmlu", "arena_text"]
 

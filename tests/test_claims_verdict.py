@@ -13,7 +13,9 @@ from aigap.claims.verdict import (
     combine,
     direction_verdict,
     horizon_verdict,
+    overall,
     range_verdict,
+    value_verdict,
 )
 
 
@@ -72,3 +74,34 @@ def test_range_verdict_properties(a: float, b: float, c: float, d: float) -> Non
     assert (v == "inconclusive") == (not inside and not outside)
     # a point estimate is never inconclusive
     assert range_verdict(lo, lo, low, high) != "inconclusive"
+
+
+def test_value_verdict_reads_a_stated_figure() -> None:
+    # "about 7" (6.5-7.5) against 6.1 (4.6-7.7): the interval overlaps the figure
+    assert value_verdict(6.1, 4.6, 7.7, 6.5, 7.5) == "supported"
+    assert value_verdict(0.26, 0.03, 0.26, 3.5, 4.5) == "contradicted"
+    assert value_verdict(5.0, 0.0, 20.0, 6.5, 7.5) == "inconclusive"  # wider than the claim
+    assert value_verdict(1.705, None, None, 1.65, 1.75) == "supported"
+    assert value_verdict(1.61, 1.61, 1.61, 1.65, 1.75) == "contradicted"
+    assert value_verdict(None, None, None, 1, 2) == "untestable"
+
+
+def test_overall_rule() -> None:
+    assert overall([]) == "recorded"
+    assert overall(["untestable", "untestable"]) == "untestable"
+    assert overall(["supported", "supported"]) == "supported"
+    assert overall(["supported", "contradicted", "supported"]) == "partly supported"
+    assert overall(["supported", "untestable"]) == "partly supported"
+    assert overall(["contradicted", "inconclusive"]) == "contradicted"
+    assert overall(["inconclusive", "untestable"]) == "inconclusive"
+
+
+def test_wilson_interval() -> None:
+    from aigap.claims.indicators import wilson_interval
+
+    lo, hi = wilson_interval(11, 12, 0.9)
+    assert 0.0 < lo < 11 / 12 < hi <= 1.0
+    lo2, hi2 = wilson_interval(110, 120, 0.9)
+    assert hi2 - lo2 < hi - lo  # more models, narrower
+    assert wilson_interval(0, 5, 0.9)[0] == 0.0
+    assert all(math.isnan(x) for x in wilson_interval(0, 0, 0.9))

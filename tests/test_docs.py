@@ -33,13 +33,15 @@ def test_documented_keys_parser_reads_tables() -> None:
 
 @pytest.mark.slow
 @pytest.mark.shared
-@pytest.mark.parametrize("command", ["lag", "trend", "compute"])
+@pytest.mark.parametrize("command", ["lag", "trend", "compute", "index"])
 def test_json_keys_match_the_docs(command: str, mirror_store: Any) -> None:
     import aigap
 
     if command == "lag":
         out = aigap.lag("USA", "China", "eci", bootstrap=20, sensitivity=True,
                         store=mirror_store).to_dict()
+    elif command == "index":
+        out = aigap.index(n_boot=0, store=mirror_store).to_dict()
     elif command == "trend":
         out = aigap.trend("USA", "China", "eci", store=mirror_store).to_dict()
     else:

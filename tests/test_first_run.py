@@ -234,28 +234,32 @@ def test_leaderboard_points_to_the_board_that_is_stored(cli: Cli, fresh: Path) -
     assert cli("leaderboard", "hf-open-llm-v1").code == 0  # type: ignore[attr-defined]
 
 
-def test_a_v1_store_is_migrated_and_its_hashes_still_skip_parsing(
+def test_an_older_store_is_migrated_parsed_once_more_then_skipped(
         home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A store written before file records existed (schema v1): opening it adds the table,
-    and files it already holds are still recognised (by the vintages' sha256)."""
+    """A store written before file records existed (schema v3): opening it adds the table;
+    the next update parses its files once more (so tables added since are backfilled) and
+    records them; the one after skips them without parsing."""
     from aigap.api.data import update_from_dir
+    from aigap.schema import SCHEMA_VERSION
     from aigap.store import Store
 
     path = home / "aigap.duckdb"
     with Store(path) as st:
         first = update_from_dir(st, MIRROR)
         st.con.execute("DROP TABLE source_file")
-        st.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        st.con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     with Store(path) as st:
-        assert st.schema_version() == 2
-        assert st.known_files() and set(st.known_files().values()) == {None}
+        assert st.schema_version() == SCHEMA_VERSION and st.known_files() == {}
+        again = update_from_dir(st, MIRROR)  # parsed, nothing new stored
+        assert len(again.unchanged) == len(first.imported) and not again.imported
+        assert st.known_files()
 
         def no_parsing(task: object) -> object:
             raise AssertionError(f"parsed an unchanged file: {task}")
 
         monkeypatch.setattr("aigap.api.data._parse_task", no_parsing)
-        again = update_from_dir(st, MIRROR)
-    assert len(again.unchanged) == len(first.imported) and not again.imported
+        third = update_from_dir(st, MIRROR)
+    assert len(third.unchanged) == len(first.imported) and not third.imported
 
 
 def test_too_few_compute_models_is_said_in_words() -> None:

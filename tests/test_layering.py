@@ -82,7 +82,7 @@ API = {
     "trend", "LagReport",
     "TrendReport", "compute", "ComputeReport", "top500", "clusters", "chips", "arena_gap",
     "arena_languages", "leaderboard", "indicators", "import_path", "update_from_dir",
-    "update_live", "ImportReport", "Result", "Store", "open_store",
+    "update_live", "ImportReport", "Result", "Store", "open_store", "index", "IndexResult",
 }
 TOP = API | {"__version__", "AigapError", "SourceError", "SchemaError", "AttributionError",
              "QueryError", "ClaimError", "get_settings", "Downloader", "FetchResult"}

@@ -12,6 +12,7 @@ EXPECTED = {
     "QueryError", "ClaimError", "Store", "open_store", "get_settings", "models", "lag",
     "trend", "LagReport", "TrendReport", "compute", "ComputeReport", "top500", "clusters",
     "chips", "import_path", "update_from_dir", "update_live", "Downloader", "FetchResult",
+    "index", "IndexResult",
 }
 
 

@@ -104,10 +104,19 @@ def test_export_charts_png_and_svg(report_data, tmp_path: Path) -> None:  # type
 
     figs = report_data.figures()[:2]
     files = export_charts(figs, tmp_path / "png", scale=1)
-    assert len(files) == 2 * len(figs)
+    assert len(files) == 3 * len(figs)
     for f in files:
         data = f.read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n" if f.suffix == ".png" else b"<svg" in data
+        if f.suffix == ".png":
+            assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        elif f.suffix == ".svg":
+            assert b"<svg" in data
+            # the file carries its finding and its dated source line
+            fig = next(g for g in figs if g.key == f.stem)
+            assert fig.source.split(",")[0].replace("Source: ", "")[:20].encode() in data
+        else:
+            assert data.decode().splitlines()[0] == ",".join(
+                next(g for g in figs if g.key == f.stem).table.columns)
 
 
 def test_frontier_figure_planted_records() -> None:
@@ -124,7 +133,10 @@ def test_frontier_figure_planted_records() -> None:
                           end=pd.Timestamp("2024-12-31"), arrows=arrows, finding="B trails A",
                           source="Source: test.")
     spec = json.dumps(fig.spec())
-    assert "B trails A" in spec and "Source: test." in spec
+    # The page's spec follows its container's width; title and source are page text.
+    assert fig.spec()["width"] == "container" and "B trails A" not in spec
+    export = json.dumps(fig.export_spec())
+    assert "B trails A" in export and "Source: test." in export
     assert "3.0 months" in spec  # the lag arrow label
     assert "2024-12-31" in spec  # frontiers extended to the end date
     assert "#0072B2" in spec and "#D55E00" in spec  # Okabe–Ito leader/follower
@@ -140,7 +152,8 @@ def test_missing_sections_say_why(tmp_path: Path) -> None:
         data = build_report(n_boot=20, store=st)
         text = render_html(data)
     assert "Not available:" in text
-    assert text.count("<section") == len(data.sections) + 1  # + methods
+    assert text.count("<section") == len(data.sections)
+    assert 'id="methods"' in text
 
 
 def test_bad_flags_raise_query_error(fixture_store: Path) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,9 @@ MODEL = Table(
         C("hf_developer", "VARCHAR", False, "Hugging Face developer id"),
         C("source_url", "VARCHAR", False, "the model's reference link"),
         C("last_modified", "TIMESTAMP", False, "the source's last-modified stamp for the row"),
+        # v2, appended so that migrated tables keep the same column order
+        C("training_hardware", "VARCHAR", False,
+          "hardware used to train, as the source lists it (comma-joined)"),
     ),
     "One row per model per vintage.",
 )
@@ -194,9 +197,62 @@ SYSTEM = Table(
     "Supercomputer list entries (TOP500), one row per system per edition.",
 )
 
+BENCHMARK_ROW = Table(
+    "benchmark_row",
+    (
+        C("benchmark", "VARCHAR", True, "benchmark name as Epoch's ECI fit names it"),
+        C("model_version", "VARCHAR", True, "the source's version id"),
+        C("score", "DOUBLE", True, "score normalised to 0-1 above chance"),
+        C("raw", "DOUBLE", False, "the file's own headline score"),
+        C("release_date", "DATE", False, "the model version's release date"),
+        C("run_date", "DATE", False, "when the row was run or reported, where the file says"),
+        C("provenance", "VARCHAR", False, "epoch (run by Epoch) | external"),
+        C("countries", "VARCHAR[]", False, "ISO3 codes the file gives for the model"),
+    ),
+    "Raw per-benchmark rows for aigap's capability index (aci), one per version and report.",
+)
+
+MODEL_GROUP = Table(
+    "model_group",
+    (
+        C("model_version", "VARCHAR", True, "the source's version id"),
+        C("model_group", "VARCHAR", True, "the model the version belongs to (ECI 'Model name')"),
+        C("release_date", "DATE", False, "the version's release date"),
+        C("countries", "VARCHAR[]", False, "ISO3 codes the file gives"),
+        C("eci", "DOUBLE", False, "the publisher's ECI score (null when unscored)"),
+    ),
+    "Model versions -> models, as Epoch's ECI file groups them (aci fits models, not versions).",
+)
+
+BENCHMARK_INFO = Table(
+    "benchmark_info",
+    (
+        C("benchmark", "VARCHAR", True, "benchmark name as Epoch's ECI fit names it"),
+        C("release_date", "DATE", False, "the benchmark's release date"),
+        C("difficulty", "DOUBLE", False, "the publisher's fitted difficulty (index scale)"),
+        C("slope", "DOUBLE", False, "the publisher's fitted slope (index scale)"),
+        C("is_anchor", "BOOLEAN", False, "the publisher's anchor benchmark"),
+    ),
+    "Per-benchmark facts from Epoch's ECI fit (release dates bound as-of refits).",
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (MODEL, SCORE, INDICATOR, ORGANIZATION, CLUSTER, HARDWARE, SYSTEM)
+    t.name: t for t in (MODEL, SCORE, INDICATOR, ORGANIZATION, CLUSTER, HARDWARE, SYSTEM,
+                        BENCHMARK_ROW, MODEL_GROUP, BENCHMARK_INFO)
 }
+
+#: Tables added after the first schema: a re-import of an unchanged file fills them for its
+#: stored vintage (see ``Store._backfill``).
+BACKFILL = frozenset({"benchmark_row", "model_group"})
+
+INDEX_FIT_DDL = """
+CREATE TABLE IF NOT EXISTS index_fit (
+  fit_key VARCHAR PRIMARY KEY,
+  created_at TIMESTAMP NOT NULL,
+  fit_json VARCHAR NOT NULL
+)
+"""
+"""Cache of aci fits keyed by (data vintages, as-of date, settings); derived, never data."""
 
 VINTAGE_DDL = """
 CREATE TABLE IF NOT EXISTS vintage (

@@ -14,7 +14,7 @@ import pandas as pd
 
 from aigap.errors import QueryError
 
-__all__ = ["fmt", "fmt_interval", "iso_date", "jsonable", "num", "parse_date"]
+__all__ = ["fmt", "fmt_interval", "iso_date", "jsonable", "num", "parse_date", "to_timestamp"]
 
 
 def jsonable(value: Any) -> Any:
@@ -96,3 +96,18 @@ def parse_date(text: str | date | None, parameter: str) -> date | None:
     except ValueError:
         raise QueryError(f"{parameter}: expected a date like 2025-01-31, got {text!r}",
                          parameter=parameter) from None
+
+
+def to_timestamp(value: object, what: str) -> pd.Timestamp:
+    """A date-like value as a midnight Timestamp.
+
+    Raises:
+        QueryError: naming ``what`` when the value is missing or not a date.
+    """
+    try:
+        ts = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise QueryError(f"{what} {value!r} is not a date (expected YYYY-MM-DD)") from exc
+    if pd.isna(ts):
+        raise QueryError(f"{what} is missing (expected YYYY-MM-DD)")
+    return ts.normalize()

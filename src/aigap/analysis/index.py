@@ -27,6 +27,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.special import expit, ndtri
 
+from aigap.analysis.common import jsonable, to_timestamp
 from aigap.errors import QueryError, SchemaError
 
 __all__ = [
@@ -34,9 +35,11 @@ __all__ = [
     "IndexFit",
     "IndexSettings",
     "agreement",
+    "fit_from_json",
     "fit_index",
     "fit_index_as_of",
     "fit_key",
+    "fit_to_json",
     "prepare_rows",
     "rows_as_of",
     "score_frame",
@@ -107,7 +110,7 @@ class IndexSettings:
         if float(self.anchor_low[1]) == float(self.anchor_high[1]):
             raise QueryError("the two anchor models need different index values")
         if self.min_date is not None:
-            _date(self.min_date, "min_date")
+            to_timestamp(self.min_date, "min_date")
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -172,32 +175,10 @@ class IndexFit:
             for c in out.columns:
                 if pd.api.types.is_datetime64_any_dtype(out[c]):
                     out[c] = out[c].dt.strftime("%Y-%m-%d")
-            out = out.astype(object).where(out.notna(), None)
-            return [{str(k): _plain(v) for k, v in r.items()} for r in out.to_dict("records")]
+            return list(jsonable(out))
 
         return {"fit": self.fit_info, "models": records(self.models),
                 "benchmarks": records(self.benchmarks)}
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    return v
-
-
-def _date(value: object, what: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise QueryError(f"{what} {value!r} is not a date (expected YYYY-MM-DD)") from exc
-    if pd.isna(ts):
-        raise QueryError(f"{what} is missing (expected YYYY-MM-DD)")
-    return ts.normalize()
-
-
-# -- input checks and preparation ---------------------------------------------------------
 
 
 def _check_rows(rows: pd.DataFrame) -> None:
@@ -238,7 +219,7 @@ def prepare_rows(rows: pd.DataFrame, settings: IndexSettings | None = None) -> p
     r["release_date"] = pd.to_datetime(r["release_date"], errors="coerce")
     r = r[r["release_date"].notna()]
     if s.min_date is not None:
-        r = r[r["release_date"] >= _date(s.min_date, "min_date")]
+        r = r[r["release_date"] >= to_timestamp(s.min_date, "min_date")]
     r["score"] = pd.to_numeric(r["score"]).astype(np.float64)
     cells = r.groupby(["model_key", "benchmark"], as_index=False, sort=True)["score"].max()
     counts = cells.groupby("model_key")["benchmark"].transform("size")
@@ -250,7 +231,8 @@ def prepare_rows(rows: pd.DataFrame, settings: IndexSettings | None = None) -> p
             .drop_duplicates("model_key").set_index("model_key"))
     if "countries" in meta.columns:
         # A model's countries: the first non-empty list among its rows.
-        nonempty = r[r["countries"].map(lambda v: isinstance(v, list) and len(v) > 0)]
+        nonempty = r[r["countries"].map(lambda v: isinstance(v, list) and len(v) > 0)
+                     .to_numpy(dtype=bool)]
         first = nonempty.drop_duplicates("model_key").set_index("model_key")["countries"]
         meta["countries"] = first.reindex(meta.index)
         meta["countries"] = meta["countries"].map(lambda v: v if isinstance(v, list) else [])
@@ -271,7 +253,7 @@ def rows_as_of(rows: pd.DataFrame, as_of: object) -> pd.DataFrame:
     Raises:
         QueryError: ``as_of`` is not a date.
     """
-    d = _date(as_of, "as_of")
+    d = to_timestamp(as_of, "as_of")
     _check_rows(rows)
     rel = pd.to_datetime(rows["release_date"], errors="coerce")
     keep = rel.notna() & (rel <= d)
@@ -359,7 +341,7 @@ def _jacobian(p: _Problem, x: FArr, w: FArr) -> tuple[FArr, Any]:
     return sw * (pred - p.y), jac
 
 
-def _solve(p: _Problem, penalty: float, w: FArr, x0: FArr, *, max_iter: int = 300,
+def _solve(p: _Problem, penalty: float, w: FArr, x0: FArr, *, max_iter: int = 2000,
            tol: float = 1e-10) -> tuple[FArr, bool]:
     """Minimise the penalised objective by Levenberg-Marquardt on the exact Gauss-Newton
     matrix (253 x 253 on the shared data, so each step is one small dense solve).
@@ -483,7 +465,7 @@ def _bootstrap(p: _Problem, x_hat: FArr, s: IndexSettings, anchors: tuple[int, i
             continue
         if anchors is None and wb[p.anchor_b] == 0:
             continue
-        x, success = _solve(p, s.penalty, w, x_hat, tol=BOOT_TOL)
+        x, success = _solve(p, s.penalty, w, x_hat, tol=BOOT_TOL, max_iter=300)
         cap, diff, _ = p.unpack(x)
         ab = _anchored(cap, diff, p, s, anchors)
         if not success or ab is None:
@@ -573,7 +555,7 @@ def fit_index(rows: pd.DataFrame, settings: IndexSettings | None = None, *,
     return IndexFit(
         models=m[cols].sort_values("aci", ascending=False, kind="stable").reset_index(drop=True),
         benchmarks=bench.sort_values("edi", kind="stable").reset_index(drop=True),
-        settings=s, as_of=None if as_of is None else _date(as_of, "as_of"),
+        settings=s, as_of=None if as_of is None else to_timestamp(as_of, "as_of"),
         scale=(float(a + b * diff[p.anchor_b]), float(b)), n_rows=len(p.y), n_boot_ok=n_ok,
         scale_used="anchor models" if anchors is not None else "anchor benchmark",
         key=fit_key(rows, s, as_of=as_of))
@@ -583,6 +565,46 @@ def fit_index_as_of(rows: pd.DataFrame, as_of: object, settings: IndexSettings |
                     *, rng: np.random.Generator | None = None) -> IndexFit:
     """Fit the index with only the rows available on ``as_of`` (see :func:`rows_as_of`)."""
     return fit_index(rows_as_of(rows, as_of), settings, rng=rng, as_of=as_of)
+
+
+def fit_to_json(fit: IndexFit) -> str:
+    """The fit as one JSON string (what a cache stores); :func:`fit_from_json` reverses it."""
+    d = fit.to_dict()
+    d["scale_ab"] = list(fit.scale)
+    d["extra"] = fit.extra
+    return json.dumps(d, default=str, allow_nan=True)
+
+
+def fit_from_json(text: str) -> IndexFit:
+    """Rebuild an :class:`IndexFit` from :func:`fit_to_json` output.
+
+    Raises:
+        SchemaError: the text is not a stored fit.
+    """
+    try:
+        d = json.loads(text)
+        info = d["fit"]
+        raw = dict(info["settings"])
+        for k in ("anchor_low", "anchor_high", "fixed_scale"):
+            raw[k] = tuple(raw[k])
+        settings = IndexSettings(**raw)
+        models = pd.DataFrame(d["models"])
+        benches = pd.DataFrame(d["benchmarks"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SchemaError(f"cached index fit is unreadable ({exc})", file="index_fit") from exc
+    if len(models):
+        models["release_date"] = pd.to_datetime(models["release_date"])
+        for c in ("aci", "lower", "upper", "capability"):
+            models[c] = pd.to_numeric(models[c]).astype(np.float64)
+        if "countries" in models.columns:
+            models["countries"] = models["countries"].map(
+                lambda v: list(v) if isinstance(v, list) else [])
+    a, b = d["scale_ab"]
+    return IndexFit(models=models, benchmarks=benches, settings=settings,
+                    as_of=None if info["as_of"] is None else pd.Timestamp(info["as_of"]),
+                    scale=(float(a), float(b)), n_rows=int(info["n_rows"]),
+                    n_boot_ok=int(info["n_boot_ok"]), scale_used=str(info["scale"]),
+                    key=str(info["key"]), extra=dict(d.get("extra") or {}))
 
 
 # -- cache key, agreement, score frame ----------------------------------------------------
@@ -604,7 +626,7 @@ def fit_key(rows: pd.DataFrame, settings: IndexSettings | None = None, *,
     h = hashlib.sha256()
     h.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
     h.update(json.dumps(s.to_dict(), sort_keys=True).encode())
-    h.update(str(None if as_of is None else _date(as_of, "as_of").date()).encode())
+    h.update(str(None if as_of is None else to_timestamp(as_of, "as_of").date()).encode())
     return h.hexdigest()[:32]
 
 
@@ -626,7 +648,7 @@ class Agreement:
                 w[c] = w[c].dt.strftime("%Y-%m-%d")
         return {"n": self.n, "pearson_r": self.pearson_r,
                 "median_abs_diff": self.median_abs_diff, "p90_abs_diff": self.p90_abs_diff,
-                "worst": [{k: _plain(v) for k, v in r.items()}
+                "worst": [{k: jsonable(v) for k, v in r.items()}
                           for r in w.astype(object).where(w.notna(), None).to_dict("records")]}
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aigap.analysis.common import jsonable
+from aigap.analysis.common import jsonable, to_timestamp
 from aigap.analysis.frontier import check_group, per_model_best, records, to_days
 from aigap.analysis.units import DAYS_PER_MONTH
 from aigap.errors import QueryError
@@ -27,7 +27,6 @@ __all__ = [
     "lag_analysis",
     "matched_lag",
     "summarize",
-    "to_timestamp",
     "vertical_gap",
 ]
 
@@ -38,16 +37,6 @@ def check_tau(tau: float) -> float:
     if not math.isfinite(tau) or tau < 0:
         raise QueryError(f"tau must be a finite number >= 0, got {tau}")
     return tau
-
-
-def to_timestamp(value: object, what: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise QueryError(f"{what} {value!r} is not a date (expected YYYY-MM-DD)") from exc
-    if pd.isna(ts):
-        raise QueryError(f"{what} is missing (expected YYYY-MM-DD)")
-    return ts.normalize()
 
 
 def _group_records(

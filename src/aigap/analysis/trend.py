@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aigap.analysis.lag import to_timestamp
+from aigap.analysis.common import to_timestamp
 from aigap.analysis.units import DAYS_PER_YEAR
 from aigap.errors import QueryError
 

@@ -20,13 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aigap.analysis.common import to_timestamp
 from aigap.analysis.frontier import per_model_best, to_days
 from aigap.analysis.lag import (
     DAYS_PER_MONTH,
     LagResult,
     check_tau,
     lag_analysis,
-    to_timestamp,
 )
 from aigap.errors import QueryError
 

@@ -5,6 +5,7 @@ same question gets the same number wherever it is asked.
 
 - :mod:`~aigap.api.catalogue`: models, metrics, sources, scores
 - :mod:`~aigap.api.capability`: lag, trend (with sensitivity)
+- :mod:`~aigap.api.aci`: the aigap Capability Index (aci), fitted from raw benchmark rows
 - :mod:`~aigap.api.training`: training-compute trends and the compute lag
 - :mod:`~aigap.api.infrastructure`: TOP500, AI supercomputers, export-control chips
 - :mod:`~aigap.api.ratings`: arena gaps, the Open LLM Leaderboard, country indicators
@@ -19,6 +20,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the real names, for type checkers and editors
+    from aigap.api.aci import IndexResult as IndexResult
+    from aigap.api.aci import index as index
     from aigap.api.capability import LagReport as LagReport
     from aigap.api.capability import TrendReport as TrendReport
     from aigap.api.capability import lag as lag
@@ -71,6 +74,8 @@ API: dict[str, str] = {
     "update_from_dir": "aigap.api.data",
     "update_live": "aigap.api.data",
     "ImportReport": "aigap.api.data",
+    "index": "aigap.api.aci",
+    "IndexResult": "aigap.api.aci",
     "Result": "aigap.api.result",
     "Store": "aigap.store",
     "open_store": "aigap.store",

@@ -382,7 +382,13 @@ def _frames(store: Store, req: GapRequest) -> tuple[pd.DataFrame, Selection, Any
 
     lead_g = resolve_group(req.leader)
     foll_g = resolve_group(req.follower)
-    scores, sel = load_scores(store, req.metric, as_of=req.as_of, evaluator=req.evaluator)
+    if req.metric == "aci":  # aigap's own index, fitted as of the date (api/aci.py)
+        from aigap.api.aci import aci_scores
+
+        scores, sel = aci_scores(store, as_of=req.as_of)
+    else:
+        scores, sel = load_scores(store, req.metric, as_of=req.as_of,
+                                  evaluator=req.evaluator)
     return scores, sel, lead_g, foll_g
 
 
@@ -726,5 +732,97 @@ def trend(
             since=pd.Timestamp(report.request.since) if report.request.since else None,
             n=bootstrap,
             rng=np.random.default_rng(seed), level=level, unit="model",
+            series=report.series)
+    return TrendReport(report, report.memo[key])
+
+
+def lag_period(
+    leader: str = "USA",
+    follower: str = "China",
+    metric: str = "eci",
+    *,
+    end: str | date,
+    data_as_of: str | date | None = None,
+    since: str | date | None = None,
+    tau: float | None = None,
+    attribution: str = "inclusive",
+    drop_first: bool = False,
+    exclude_censored: bool | None = None,
+    evaluator: str = "auto",
+    bootstrap: int = DEFAULT_BOOTSTRAP,
+    seed: int = 0,
+    level: float = DEFAULT_LEVEL,
+    home: str | Path | None = None,
+    store: Store | None = None,
+) -> LagReport:
+    """The lag over a past period (models released and ratings observed by ``end``) read
+    from the data vintages of another date (``data_as_of``; default the current ones).
+
+    :func:`lag` ties both to one ``as_of`` date. The claims registry asks two questions about
+    a dated claim: how the data stood on the claim's date (``data_as_of = end``, the same as
+    ``lag(as_of=end)``) and what today's data says about that same period (``data_as_of``
+    None). Results are memoised by request and the vintages actually read, so the two
+    questions share one computation whenever they read the same vintages.
+    """
+    d_end = parse_date(end, "end")
+    if d_end is None:
+        raise QueryError("end: expected a date (YYYY-MM-DD)", parameter="end")
+    req = make_request(leader, follower, metric, tau=tau, as_of=d_end, since=since,
+                       attribution=attribution, drop_first=drop_first, bootstrap=bootstrap,
+                       seed=seed, level=level, exclude_censored=exclude_censored,
+                       evaluator=evaluator)
+    with analysis_store(home, store) as st:
+        from aigap.attribution.groups import resolve_group
+
+        lead_g, foll_g = resolve_group(leader), resolve_group(follower)
+        scores, sel = load_scores(st, metric, as_of=parse_date(data_as_of, "data_as_of"),
+                                  evaluator=req.evaluator, until=d_end)
+        key = ("lag", lead_g.name, foll_g.name, *sorted(req.to_dict().items()),
+               tuple(sorted(sel.vintages.items())), False)
+        if key not in st.cache:
+            st.cache[key] = _lag(scores, sel, lead_g, foll_g, req, credits_for(st, sel),
+                                 False)
+        report: LagReport = st.cache[key]
+    return report
+
+
+def trend_period(
+    leader: str = "USA",
+    follower: str = "China",
+    metric: str = "eci",
+    *,
+    end: str | date,
+    data_as_of: str | date | None = None,
+    since: str | date | None = None,
+    tau: float | None = None,
+    attribution: str = "inclusive",
+    drop_first: bool = False,
+    exclude_censored: bool | None = None,
+    bootstrap: int = DEFAULT_BOOTSTRAP,
+    seed: int = 0,
+    level: float = DEFAULT_LEVEL,
+    home: str | Path | None = None,
+    store: Store | None = None,
+) -> TrendReport:
+    """:func:`trend` over a past period (to ``end``) read from the data vintages of another
+    date (``data_as_of``; default the current ones), as :func:`lag_period` is to
+    :func:`lag`."""
+    from aigap.analysis.trend import trend_windows
+
+    if bootstrap < 1:
+        raise QueryError(f"bootstrap: the trend test needs resamples (>= 1), got {bootstrap}",
+                         parameter="bootstrap")
+    report = lag_period(leader, follower, metric, end=end, data_as_of=data_as_of,
+                        since=since, tau=tau, attribution=attribution, drop_first=drop_first,
+                        exclude_censored=exclude_censored, bootstrap=0, seed=seed,
+                        level=level, home=home, store=store)
+    key = ("trend", bootstrap, seed, level)
+    lead, foll = report.leader_frame, report.follower_frame
+    assert lead is not None and foll is not None
+    if key not in report.memo:
+        report.memo[key] = trend_windows(
+            lead, foll, end=pd.Timestamp(report.series["date"].iloc[-1]),
+            since=pd.Timestamp(report.request.since) if report.request.since else None,
+            n=bootstrap, rng=np.random.default_rng(seed), level=level, unit="model",
             series=report.series)
     return TrendReport(report, report.memo[key])

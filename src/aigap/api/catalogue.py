@@ -25,7 +25,7 @@ from aigap.store.frames import Selection, load_models
 MODEL_COLUMNS = [
     "name", "organizations", "countries", "release_date", "open_weights", "accessibility",
     "parameters", "training_compute_flop", "domain", "notable", "frontier_list",
-    "country_source", "weight", "dataset", "vintage_id",
+    "country_source", "weight", "dataset", "vintage_id", "training_hardware",
 ]
 
 
@@ -205,6 +205,15 @@ def group(name: str) -> Any:
     from aigap.attribution.groups import resolve_group
 
     return resolve_group(name)
+
+
+def groups() -> pd.DataFrame:
+    """The configured groups (China, EU27, US+allies, ROW, open, closed...): name, kind,
+    label, n_countries, members, aliases. Any ISO3 code or country name works as a group too.
+    """
+    from aigap.attribution.groups import groups_table
+
+    return groups_table()
 
 
 def named_group(name: str, parameter: str = "group") -> Any:

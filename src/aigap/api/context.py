@@ -18,30 +18,38 @@ __all__ = ["analysis_store", "credits_for", "data_note", "ensure_bundled", "ensu
 @contextmanager
 def analysis_store(home: str | Path | None = None, store: Store | None = None
                    ) -> Iterator[Store]:
-    """An open store for analyses, read-only so that any number of readers (and a running
-    dashboard) work at once; an empty store is first given the bundled data
-    (:func:`ensure_bundled`; the only write, brief), and a store written by an older aigap
-    is migrated first.
+    """An open store for analyses, opened read-only so any number of readers (the CLI, the
+    report, a running ``aigap serve``) can work at once.
+
+    Only a missing, empty or older-schema store is first opened for writing (to migrate it
+    and give it the bundled data, :func:`ensure_bundled`).
     """
     if store is not None:
         yield store
         return
     from aigap.config import get_settings
 
-    path = get_settings(home).store_path
-    if not path.exists() or _needs_writing(path):
+    path = Path(get_settings(home).store_path)
+    if not _ready(path):
         with open_store(home) as st:
             ensure_bundled(st)
     with Store(path, read_only=True) as ro:
         yield ro
 
 
-def _needs_writing(path: Path) -> bool:
-    """True when the store holds no data yet, or its schema is older than this aigap's."""
-    from aigap.schema import SCHEMA_VERSION
+def _ready(path: Path) -> bool:
+    """True when the store at ``path`` exists, has data and the current schema (so it can be
+    read without first being written)."""
+    from aigap import schema
+    from aigap.errors import AigapError
 
-    with Store(path, read_only=True) as ro:
-        return ro.schema_version() < SCHEMA_VERSION or ro.is_empty()
+    if not path.exists():
+        return False
+    try:
+        with Store(path, read_only=True) as ro:
+            return ro.schema_version() == schema.SCHEMA_VERSION and not ro.is_empty()
+    except AigapError:
+        return False
 
 
 def ensure_bundled(store: Store, *, updating: Iterable[str] = ()) -> bool:

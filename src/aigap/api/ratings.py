@@ -254,3 +254,104 @@ def indicators(
     frame = frame.sort_values(["indicator_id", "country", "date"]).reset_index(drop=True)
     frame.attrs["selection"] = sel
     return frame
+
+
+#: Model keys that name anonymous or pre-release entries rather than released models
+#: (regular expressions, matched against the arena key). The AI Index and most trackers
+#: leave these out when comparing released models.
+PRERELEASE_PATTERNS: tuple[str, ...] = (
+    r"^early-", r"anonymous", r"^im-a(?:lso)?-good-", r"-chatbot$", r"^gpt2-chatbot",
+    r"^experimental-", r"^test-",
+)
+
+
+def arena_snapshot(
+    leader: str = "USA",
+    follower: str = "China",
+    *,
+    at: str | date,
+    category: str = "full",
+    data_as_of: str | date | None = None,
+    exclude: Iterable[str] = PRERELEASE_PATTERNS,
+    assumed_halfwidth: float | None = None,
+    attribution: str = "inclusive",
+    n: int = 1000,
+    seed: int = 0,
+    level: float = 0.9,
+    home: str | Path | None = None,
+    store: Store | None = None,
+) -> dict[str, Any]:
+    """The top-model arena gap in the latest snapshot on or before ``at``, leaving out
+    entries whose key matches ``exclude`` (anonymous and pre-release models by default).
+
+    Rating histories without intervals would give a point gap that any difference
+    "contradicts"; with ``assumed_halfwidth`` (rating points, a 95% half-width) each rating
+    of such a snapshot is given that uncertainty, and the result says so (``interval``).
+    ``data_as_of`` picks the data vintages (default the current ones). Returns the row of
+    :func:`arena_gap` for that snapshot plus ``excluded`` (keys left out that day).
+
+    Raises:
+        QueryError: no snapshot on or before ``at`` rates both groups.
+    """
+    import re
+
+    from aigap.analysis.arena import top_gap_snapshot
+    from aigap.api.context import analysis_store
+    from aigap.attribution.groups import resolve_group
+    from aigap.attribution.rules import check_rule
+
+    rule = check_rule(attribution)
+    d_at = parse_date(at, "at")
+    if d_at is None:
+        raise QueryError("at: expected a date (YYYY-MM-DD)")
+    lead_g, foll_g = resolve_group(leader), resolve_group(follower)
+    with analysis_store(home, store) as st:
+        obs, sel = _observations(st, category, parse_date(data_as_of, "data_as_of"), lead_g,
+                                 foll_g, rule)
+    obs = obs[obs["observed_on"] <= pd.Timestamp(d_at)]
+    pattern = "|".join(f"(?:{p})" for p in exclude)
+    drop = (obs["model"].astype(str).str.contains(pattern, flags=re.IGNORECASE, regex=True)
+            if pattern else pd.Series(False, index=obs.index))
+    kept = obs[~drop]
+    both = kept.groupby("observed_on").agg(lead=("leader", "any"), foll=("follower", "any"))
+    days = both.index[both["lead"] & both["foll"]]
+    if len(days) == 0:
+        raise QueryError(f"at: no {_metric(category)} snapshot on or before {d_at} rates both "
+                         f"{lead_g.name} and {foll_g.name}")
+    day = days.max()
+    snap = kept[kept["observed_on"] == day].reset_index(drop=True)
+    note = None
+    has_iv = ({"lower", "upper"} <= set(snap.columns)
+              and bool((snap["upper"] - snap["lower"]).gt(0).any()))
+    if not has_iv and assumed_halfwidth:
+        snap = snap.assign(lower=snap["value"] - assumed_halfwidth,
+                           upper=snap["value"] + assumed_halfwidth)
+        note = (f"assumed: the source gives no rating intervals; each rating taken as "
+                f"+/-{assumed_halfwidth:g} points (95%)")
+    row = top_gap_snapshot(snap, snap["leader"].to_numpy(bool), snap["follower"].to_numpy(bool),
+                           rng=np.random.default_rng(seed), n=n, level=level)
+    if note:
+        row["interval"] = note
+    excluded = sorted(set(obs.loc[drop & (obs["observed_on"] == day), "model"].astype(str)))
+    return {"date": day.date(), "n_models": len(snap), **row, "excluded": excluded,
+            "selection": sel, "groups": (lead_g.name, foll_g.name)}
+
+
+def arena_rating_halfwidth(*, category: str = "full", top: int = 10,
+                           home: str | Path | None = None,
+                           store: Store | None = None) -> float | None:
+    """The median 95% half-width (rating points) of the top-``top`` models' intervals over
+    the snapshots that publish intervals; None when no snapshot does. A data-derived stand-in
+    for the uncertainty of rating histories published without intervals."""
+    from aigap.api.context import analysis_store
+
+    with analysis_store(home, store) as st:
+        obs, _ = load_observations(st, _metric(category))
+    if not {"lower", "upper"} <= set(obs.columns):
+        return None
+    obs = obs[obs["observed_on"].notna() & (obs["upper"] - obs["lower"]).gt(0)]
+    if obs.empty:
+        return None
+    obs = obs.assign(rank=obs.groupby("observed_on")["value"].rank(ascending=False))
+    half = (obs.loc[obs["rank"] <= top, "upper"] - obs.loc[obs["rank"] <= top, "lower"]) / 2
+    return float(half.median())

@@ -104,21 +104,33 @@ def compute(
     Raises:
         QueryError: unknown group or rule, bad dates, too few models with known compute.
     """
-    from aigap.analysis.compute import compute_gap, compute_trend
     from aigap.api.context import analysis_store
     from aigap.attribution.groups import resolve_group
-    from aigap.attribution.rules import check_rule, membership
+    from aigap.attribution.rules import check_rule
 
     rule = check_rule(attribution)
+    resolve_group(leader), resolve_group(follower)  # unknown groups fail before any reading
     d_as_of = parse_date(as_of, "as_of")
     d_since = parse_date(since, "since")
     if top < 1:
         raise QueryError(f"top: expected a whole number >= 1, got {top}")
     if d_as_of and d_since and d_since > d_as_of:
         raise QueryError(f"since {d_since} is after as_of {d_as_of}")
-    lead_g, foll_g = resolve_group(leader), resolve_group(follower)
     with analysis_store(home, store) as st:
         models, sel = load_models(st, as_of=d_as_of)
+    return _fit(models, sel, leader, follower, d_as_of, top, d_since, rule,
+                exclude_finetunes, n_boot, seed, level)
+
+
+def _fit(models: pd.DataFrame, sel: Selection, leader: str, follower: str,
+         d_as_of: date | None, top: int, d_since: date | None, rule: str,
+         exclude_finetunes: bool, n_boot: int, seed: int, level: float) -> ComputeReport:
+    """The two groups' compute trends and the compute lag on a models frame."""
+    from aigap.analysis.compute import compute_gap, compute_trend
+    from aigap.attribution.groups import resolve_group
+    from aigap.attribution.rules import membership
+
+    lead_g, foll_g = resolve_group(leader), resolve_group(follower)
     if models.empty:
         raise QueryError("no models in the store; run `aigap update` first")
     rng = np.random.default_rng(seed)
@@ -135,3 +147,43 @@ def compute(
               "attribution": rule, "exclude_finetunes": exclude_finetunes, "n_boot": n_boot,
               "seed": seed, "level": level}
     return ComputeReport(inputs, sel, lt, ft, gap)
+
+
+def compute_period(
+    leader: str = "ROW",
+    follower: str = "China",
+    *,
+    end: str | date,
+    data_as_of: str | date | None = None,
+    top: int = 10,
+    since: str | date = "2018-01-01",
+    attribution: str = "inclusive",
+    exclude_finetunes: bool = True,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.9,
+    home: str | Path | None = None,
+    store: Store | None = None,
+) -> ComputeReport:
+    """:func:`compute` over models released by ``end``, read from the data vintages of
+    another date (``data_as_of``; default the current ones): what today's data says about a
+    past period (the claims registry's second question). ``data_as_of == end`` is
+    :func:`compute` with ``as_of=end``."""
+    from aigap.api.context import analysis_store
+    from aigap.attribution.rules import check_rule
+
+    rule = check_rule(attribution)
+    d_end = parse_date(end, "end")
+    if d_end is None:
+        raise QueryError("end: expected a date (YYYY-MM-DD)")
+    d_since = parse_date(since, "since")
+    if top < 1:
+        raise QueryError(f"top: expected a whole number >= 1, got {top}")
+    if d_since and d_since > d_end:
+        raise QueryError(f"since {d_since} is after end {d_end}")
+    with analysis_store(home, store) as st:
+        models, sel = load_models(st, as_of=parse_date(data_as_of, "data_as_of"))
+    if len(models):
+        models = models[models["release_date"] <= pd.Timestamp(d_end)].reset_index(drop=True)
+    return _fit(models, sel, leader, follower, d_end, top, d_since, rule, exclude_finetunes,
+                n_boot, seed, level)

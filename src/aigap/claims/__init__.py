@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["evaluate_claims", "load_claims"]
+__all__ = ["evaluate_cached", "evaluate_claims", "load_claims"]
 
 if TYPE_CHECKING:
+    from aigap.claims.cache import evaluate_cached
     from aigap.claims.evaluate import evaluate_claims
     from aigap.claims.registry import load_claims
 
@@ -19,6 +20,10 @@ def __getattr__(name: str) -> Any:
         from aigap.claims.registry import load_claims
 
         return load_claims
+    if name == "evaluate_cached":
+        from aigap.claims.cache import evaluate_cached
+
+        return evaluate_cached
     if name == "evaluate_claims":
         from aigap.claims.evaluate import evaluate_claims
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from typing import Any
 
 from aigap.analysis.common import num
 from aigap.claims import verdict as V
 from aigap.claims.evidence import (
+    COME_TRUE,
     Context,
     Evidence,
+    Question,
+    later_vintage_note,
     sentence,
     untestable,
 )
@@ -20,23 +24,49 @@ from aigap.errors import AigapError
 __all__ = ["compute_evidence"]
 
 
-def compute_evidence(ctx: Context, claim: Claim, t: ClaimTest, when: date) -> Evidence:
+def compute_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) -> Evidence:
     """Growth of each group's top-N training compute, the compute lag, or the difference of
     growth rates, as :func:`aigap.api.training` measures them as of the date."""
     import numpy as np
 
     from aigap.api import compute
+    from aigap.api.training import compute_period
 
     stat = t.statistic or "follower_growth"
     method = (f"rolling top-{t.top} training compute, log-linear fit with at most one "
               "breakpoint (BIC), bootstrap")
     since = t.since or date(2018, 1, 1)
+    when = q.end if q.name != COME_TRUE else None
     try:
-        rep = compute(t.leader, t.follower, as_of=when, top=t.top, since=since,
-                      attribution=t.attribution, n_boot=ctx.options.compute_boot,
-                      seed=ctx.options.seed, level=ctx.options.level, store=ctx.store)
+        if when is None:  # has it come true: the fit from the claim to the newest data
+            since = claim.date if t.future else since
+
+            def fit(day: date) -> Any:
+                return ctx.cached(("compute", t.leader, t.follower, day, None, t.top, since,
+                                   t.attribution), lambda: compute(
+                    t.leader, t.follower, as_of=day, top=t.top, since=since,
+                    attribution=t.attribution, n_boot=ctx.options.compute_boot,
+                    seed=ctx.options.seed, level=ctx.options.level, store=ctx.store))
+
+            rep = fit(q.end)
+            newest_data = rep.selection.newest_data()
+            if newest_data is not None and newest_data < q.end:  # never past the data
+                rep = fit(newest_data)
+        else:
+            end = when
+            rep = ctx.cached(("compute", t.leader, t.follower, end, q.data_as_of, t.top, since,
+                              t.attribution), lambda: compute_period(
+                t.leader, t.follower, end=end, data_as_of=q.data_as_of, top=t.top,
+                since=since, attribution=t.attribution, n_boot=ctx.options.compute_boot,
+                seed=ctx.options.seed, level=ctx.options.level, store=ctx.store))
     except AigapError as exc:
-        return untestable(t, None, str(exc), when, method)
+        return untestable(t, None, str(exc), q.end, method)
+    newest = rep.selection.newest_data()
+    when = when or min(q.end, newest or q.end)
+    note = later_vintage_note(rep.selection, q)
+    if stat == "lag_years" and newest is not None and newest < when:
+        note += (f" The newest model in the data is from {newest}; the lag is not "
+                 "extrapolated past it.")
     lt, ft = rep.leader_trend, rep.follower_trend
     n = (lt.n_points, ft.n_points)
     if stat in ("follower_growth", "leader_growth"):
@@ -56,8 +86,10 @@ def compute_evidence(ctx: Context, claim: Claim, t: ClaimTest, when: date) -> Ev
                   if len(diff) else (math.nan, math.nan))
         unit = "log10 FLOP per year"
         what = "The leader's minus the follower's compute growth rate"
-    v = V.range_verdict(num(lo), num(hi), t.low, t.high)
+    v = (V.value_verdict(num(est), num(lo), num(hi), t.low, t.high) if t.about
+         else V.range_verdict(num(lo), num(hi), t.low, t.high))
     text = sentence(t, None, f"{what} (fitted from {since})", est, num(lo), num(hi),
                     unit, when, v, ctx.options.level)
+    text = f"{note} {text}".strip()
     return Evidence(None, stat, num(est), num(lo), num(hi), unit, v, method, text, when,
-                    n[0], n[1], rep.selection.to_dict())
+                    n[0], n[1], rep.selection.to_dict(), report=rep)

@@ -1,11 +1,13 @@
-"""Evaluate claims against the store: run each test's family at each evaluation date.
+"""Evaluate claims against the store: each part of each claim, for each question.
 
-Each claim is evaluated twice: as of its own date (data vintages and models available then)
-and as of a later date (default today). Each test yields one
-:class:`~aigap.claims.evidence.Evidence` per metric from its family module (capability,
-ratings, parity, compute, infrastructure), and a headline verdict chosen by
-:func:`aigap.claims.verdict.choose_headline`; a claim's verdict combines its tests
-(:func:`aigap.claims.verdict.combine`). Families get every number from :mod:`aigap.api`.
+A claim's tests are the parts it states (a mean, a range, a direction, a count...). Each part
+is answered for up to three questions (:mod:`aigap.claims.evidence`): at the time (the data
+of the claim's date), with today's data about the same period, and, for claims about the
+future only, whether it has come true. A part yields one
+:class:`~aigap.claims.evidence.Evidence` per metric from its family module; its verdict is
+the headline metric's (:func:`aigap.claims.verdict.choose_headline`, disagreements are
+named); a claim's verdict follows :func:`aigap.claims.verdict.overall`. Families get every
+number from :mod:`aigap.api`.
 """
 
 from __future__ import annotations
@@ -13,21 +15,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aigap.claims import verdict as V
 from aigap.claims.capability import lag_evidence, trend_evidence, vertical_evidence
 from aigap.claims.compute import compute_evidence
 from aigap.claims.evidence import (
+    AT_THE_TIME,
+    COME_TRUE,
+    TODAY,
     ClaimResult,
     Context,
     DateVerdict,
     Evidence,
     Options,
+    Question,
     TestOutcome,
     untestable,
 )
-from aigap.claims.infrastructure import count_evidence, share_evidence
+from aigap.claims.indicators import (
+    hardware_share_evidence,
+    indicator_evidence,
+    leaderboard_evidence,
+    model_count_evidence,
+)
+from aigap.claims.infrastructure import chip_evidence, count_evidence, share_evidence
 from aigap.claims.parity import parity_evidence
 from aigap.claims.ratings import arena_evidence
 from aigap.claims.schema import Claim, ClaimTest
@@ -38,32 +50,54 @@ if TYPE_CHECKING:
 
     from aigap.api import Store
 
-__all__ = ["ClaimResult", "DateVerdict", "Evidence", "Options", "TestOutcome",
+__all__ = ["ClaimResult", "DateVerdict", "Evidence", "Options", "Question", "TestOutcome",
            "evaluate_claim_at", "evaluate_claims", "evaluate_test", "results_frame"]
 
 _PER_METRIC = {"capability_lag": lag_evidence, "trend": trend_evidence,
                "vertical_gap": vertical_evidence, "benchmark_pp_gap": vertical_evidence,
                "arena_pct_gap": arena_evidence, "parity": parity_evidence}
-_NO_METRIC = {"compute": compute_evidence, "share": share_evidence,
-              "count": count_evidence}
+_NO_METRIC: dict[str, Callable[..., Evidence]] = {
+    "compute": compute_evidence, "share": share_evidence, "count": count_evidence,
+    "chip_ratio": chip_evidence, "indicator": indicator_evidence,
+    "leaderboard_rank": leaderboard_evidence, "model_count": model_count_evidence,
+    "hardware_share": hardware_share_evidence}
 
 
-def evaluate_test(ctx: Context, claim: Claim, t: ClaimTest, when: date) -> TestOutcome:
-    """Run one test at one date on every metric it names and choose the headline."""
+def _credit(ctx: Context, ev: Evidence) -> Evidence:
+    """Add the credit lines of the sources behind the evidence (for its source line)."""
+    from types import SimpleNamespace
+
+    from aigap.api.context import credits_for
+
+    ids = ev.data.get("vintage_ids") or {}
+    if ids and "credits" not in ev.data:
+        key = ("credits", tuple(sorted(ids.items())))
+        sel: Any = SimpleNamespace(vintages=dict(ids))
+        ev.data["credits"] = ctx.cached(key, lambda: list(dict.fromkeys(
+            credits_for(ctx.store, sel))))
+    return ev
+
+
+def evaluate_test(ctx: Context, claim: Claim, t: ClaimTest, q: Question) -> TestOutcome:
+    """Answer one part for one question on every metric it names; choose the headline."""
     if t.family in _NO_METRIC:
         single = _NO_METRIC[t.family]
-        ev = [_guard(lambda: single(ctx, claim, t, when), t, None, when)]
+        ev = [_credit(ctx, _guard(lambda: single(ctx, claim, t, q), t, None, q.end))]
         return TestOutcome(t, ev[0].verdict, 0 if ev[0].verdict != V.UNTESTABLE else None,
                            "single measurement", ev)
-    metrics = t.metric_list()
     per_metric = _PER_METRIC[t.family]
-    ev = [_guard(partial(per_metric, ctx, claim, t, m, when), t, m, when) for m in metrics]
+    ev = [_credit(ctx, _guard(partial(per_metric, ctx, claim, t, m, q), t, m, q.end))
+          for m in t.metric_list()]
     if t.family == "parity":
         idx, reason = _earliest_parity(ev)
     else:
         idx, reason = V.choose_headline([V.Candidate(e.metric or "", e.verdict, e.n_leader,
                                                      e.n_follower) for e in ev])
-    return TestOutcome(t, V.UNTESTABLE if idx is None else ev[idx].verdict, idx, reason, ev)
+    out = TestOutcome(t, V.UNTESTABLE if idx is None else ev[idx].verdict, idx, reason, ev)
+    if out.disagreement:
+        out.why = (f"{out.explanation} Headline metric: {reason}. Other metrics: "
+                   f"{out.disagreement}.")
+    return out
 
 
 def _guard(run: Callable[[], Evidence], t: ClaimTest, metric: str | None,
@@ -96,31 +130,55 @@ def _earliest_parity(ev: list[Evidence]) -> tuple[int | None, str]:
     return None, "no benchmark has scores for both the reference and the follower"
 
 
+def questions(claim: Claim, as_of: date) -> list[Question]:
+    """The questions a claim is asked: at the time, today's data about the same period, and
+    has it come true (only when one of its parts is about the future)."""
+    # --as-of is a limit on the data: a claim dated after it is read with the data of as_of
+    qs = [Question(AT_THE_TIME, min(claim.date, as_of), claim.date),
+          Question(TODAY, as_of, claim.date)]
+    if any(t.about_future for t in claim.tests) and as_of > claim.date:
+        qs.append(Question(COME_TRUE, as_of, as_of))
+    return qs
+
+
 def evaluate_claim_at(store: Store, claim: Claim, when: date,
                       options: Options | None = None) -> DateVerdict:
-    """A claim's verdict as of one date."""
-    return _evaluate_at(Context(store, options or Options()), claim, when)
+    """A claim's verdict with the data as it stood on ``when``, about ``when``."""
+    return _answer(Context(store, options or Options(), when), claim,
+                   Question(AT_THE_TIME, when, when), dated=False)
 
 
-def _evaluate_at(ctx: Context, claim: Claim, when: date) -> DateVerdict:
+def _answer(ctx: Context, claim: Claim, q: Question, *, dated: bool = True) -> DateVerdict:
     if not claim.tests:
-        return DateVerdict(when, V.RECORDED, [])
-    outcomes = [evaluate_test(ctx, claim, t, when) for t in claim.tests]
-    return DateVerdict(when, V.combine([o.verdict for o in outcomes]), outcomes)
+        return DateVerdict(q.end if q.name != TODAY else ctx.as_of, V.RECORDED, [],
+                           q.name, needs=claim.needs)
+    tests = claim.tests
+    if q.name == COME_TRUE:
+        tests = [t for t in tests if t.about_future]
+    if dated and ctx.as_of < claim.date:  # the claim did not exist yet on that date
+        why = f"the claim ({claim.date}) is dated after the evaluation date ({ctx.as_of})"
+        outcomes = [TestOutcome(t, V.UNTESTABLE, None, why,
+                                [untestable(t, None, why, ctx.as_of, t.family)])
+                    for t in tests]
+    else:
+        outcomes = [evaluate_test(ctx, claim, t, q) for t in tests]
+    as_of = ctx.as_of if q.name != AT_THE_TIME else q.end
+    return DateVerdict(as_of, V.overall([o.verdict for o in outcomes]), outcomes, q.name)
 
 
 def evaluate_claims(
     claims: list[Claim], *, store: Store, as_of: date | None = None,
     options: Options | None = None,
 ) -> list[ClaimResult]:
-    """Verdicts of each claim as of its own date and as of ``as_of`` (default today)."""
-    ctx = Context(store, options or Options())
+    """Each claim's parts answered at the time, with today's data (``as_of``, default
+    today) about the same period, and, for claims about the future, whether it came true."""
     later = as_of or date.today()
+    ctx = Context(store, options or Options(), later)
     out = []
     for c in claims:
-        first = _evaluate_at(ctx, c, c.date)
-        second = first if later == c.date else _evaluate_at(ctx, c, later)
-        out.append(ClaimResult(c, first, second))
+        answers = {q.name: _answer(ctx, c, q) for q in questions(c, later)}
+        out.append(ClaimResult(c, answers[AT_THE_TIME], answers[TODAY],
+                               answers.get(COME_TRUE)))
     return out
 
 
@@ -129,3 +187,8 @@ def results_frame(results: list[ClaimResult]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame([r.row() for r in results])
+
+
+def result_dicts(results: list[ClaimResult]) -> list[dict[str, Any]]:
+    """The JSON form of each result (what `aigap claims --format json` prints)."""
+    return [r.to_dict() for r in results]

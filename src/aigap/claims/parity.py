@@ -1,15 +1,21 @@
 """The parity family: months from a reference model to the first follower model scoring
-at or above it on the same benchmark."""
+at or above it on the same benchmark.
+
+Absence is not evidence: benchmark files cover only the models someone evaluated (GLM-130B,
+2022-08, is not in Epoch's MMLU file), so a claim that parity came within a window is
+supported by a match inside it, contradicted by a match before it, and otherwise
+untestable, with the first match the data does hold and the data that would settle it."""
 
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import timedelta
 
 from aigap.claims import verdict as V
 from aigap.claims.evidence import (
     Context,
     Evidence,
+    Question,
     claimed_range,
     fmt_value,
     untestable,
@@ -23,7 +29,7 @@ DAYS_PER_MONTH = 30.44
 
 
 def parity_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
-                     when: date) -> Evidence:
+                    q: Question) -> Evidence:
     """Months from the reference model's release to the follower's first model at or above
     its score (same setting where possible), from :func:`aigap.api.scores`."""
     import pandas as pd
@@ -34,11 +40,15 @@ def parity_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
     method = ("months from the reference model's release to the first follower model "
               "scoring at or above it on the same benchmark (same setting where possible)")
     try:
-        raw = scores(metric, as_of=when, per_model=False, store=ctx.store)
-        members = scores(metric, as_of=when, group=t.follower, attribution=t.attribution,
-                         store=ctx.store)
+        raw = ctx.cached(("scores-raw", metric, q.data_as_of), lambda: scores(
+            metric, as_of=q.data_as_of, per_model=False, store=ctx.store))
+        members = ctx.cached(("scores-group", metric, q.data_as_of, t.follower,
+                              t.attribution), lambda: scores(
+            metric, as_of=q.data_as_of, group=t.follower, attribution=t.attribution,
+            store=ctx.store))
     except AigapError as exc:
-        return untestable(t, metric, str(exc), when, method)
+        return untestable(t, metric, str(exc), q.end, method)
+    when = q.end
     sel = raw.attrs["selection"]
     refs = {r.strip().lower() for r in t.reference_models or ()}
     # Epoch files the GPT-3 paper's results under a later API version (text-davinci-001) with
@@ -70,24 +80,43 @@ def parity_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,
                     target, "any setting")
     n_f = int(members["model_key"].nunique())
     data = sel.to_dict()
+    window_end = ref_date + _months(t.high) if t.high is not None else None
+    in_window = members if window_end is None else members[
+        members["release_date"] <= pd.Timestamp(window_end)]
+    n_window = int(in_window["model_key"].nunique())
+    settle = (f"scores on {metric} for {t.follower} models released "
+              f"{ref_date} to {window_end or 'later'}")
     if best is None:
         lower = (when - ref_date).days / DAYS_PER_MONTH
-        v = V.range_verdict(lower, math.inf, t.low, t.high)
-        text = (f"No {t.follower} model matched the reference ({', '.join(sorted(refs))[:60]}"
-                f", best {fmt_value(target, 3)}) on {metric} by {when}: parity took more than "
-                f"{fmt_value(lower)} months; claimed {claimed_range(t)}: {v}.")
-        return Evidence(metric, "months_to_parity", None, lower, math.inf, "months", v,
-                        method, text, when, 1, n_f, data, {"reference_score": target})
+        text = (f"No {t.follower} model in this data scores at or above the reference "
+                f"({fmt_value(target, 3)}) on {metric} by {when} ({n_window} {t.follower} "
+                f"models released in the window have a score). Absence from a benchmark "
+                f"file is not evidence that no such model existed: untestable; {settle} "
+                "would settle it.")
+        return Evidence(metric, "months_to_parity", None, lower, math.inf, "months",
+                        V.UNTESTABLE, method, text, when, 1, n_f, data,
+                        {"reference_score": target, "follower_models_in_window": n_window,
+                         "would_settle": settle})
     first, name, value, target, setting = best
     months = (first.date() - ref_date).days / DAYS_PER_MONTH
     v = V.range_verdict(months, months, t.low, t.high)
+    if t.high is not None and months > t.high:
+        v = V.UNTESTABLE
     how = (f"same setting ({setting})" if same
            else "no same-setting score, compared with the reference's best in any setting")
     text = (f"The first {t.follower} model at or above the reference on {metric} was {name} "
             f"({first.date()}, {fmt_value(value, 3)} vs {fmt_value(target, 3)}, {how}): "
             f"{fmt_value(months)} months after {ref_date}; claimed {claimed_range(t)}: {v}.")
+    if v == V.UNTESTABLE:
+        text += (f" A first match after the window does not show there was none inside it "
+                 f"({n_window} {t.follower} models from the window have a score); {settle} "
+                 "would settle it.")
     return Evidence(metric, "months_to_parity", months, months, months, "months", v, method,
                     text, when, 1, n_f, data,
                     {"first_model": name, "first_release": first.date().isoformat(),
                      "score": value, "reference_score": target, "setting": setting,
                      "same_setting": same})
+
+
+def _months(m: float) -> timedelta:
+    return timedelta(days=round(m * DAYS_PER_MONTH))

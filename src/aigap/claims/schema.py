@@ -18,11 +18,16 @@ FAMILIES: dict[str, str] = {
     "vertical_gap": "leader best minus follower best on a benchmark (points or pp)",
     "benchmark_pp_gap": "vertical gap in percentage points at a date (AI Index style)",
     "arena_pct_gap": "(top leader rating - top follower rating) / top follower, in %",
-    "trend": "is the capability lag closing or widening after the claim (HAC slope)",
+    "trend": "is the capability lag closing or widening (aigap trend's record-growth test)",
     "compute": "training-compute growth per year or compute lag (rolling top-N trend)",
     "share": "a country's share of GPU-cluster 16-bit performance",
     "count": "a country's count in an indicator such as TOP500 systems",
     "parity": "months from a reference model's release to the follower's first match",
+    "chip_ratio": "one chip's specification relative to another's (Epoch ML hardware)",
+    "indicator": "a country indicator in a year (OWID/CSET): value, ratio or share",
+    "leaderboard_rank": "a model's rank on the Open LLM Leaderboard as it stood on a date",
+    "model_count": "notable models released by a group in a year (Epoch AI Models)",
+    "hardware_share": "share of a group's models trained on a vendor's chips (Epoch AI Models)",
 }
 
 #: Metrics tried, in order, when a capability claim does not name one.
@@ -39,7 +44,17 @@ STATISTICS: dict[str, tuple[str, ...]] = {
     "share": ("share",),
     "count": ("count",),
     "parity": ("months_to_parity",),
+    "chip_ratio": ("ratio", "slowdown"),
+    "indicator": ("value", "ratio", "share"),
+    "leaderboard_rank": ("rank",),
+    "model_count": ("count",),
+    "hardware_share": ("share",),
 }
+
+#: How a claimed range is read: ``about`` a stated figure plus a tolerance (supported when
+#: the measured interval overlaps it), or a ``range``/bound the value must lie in (supported
+#: when the whole interval lies inside).
+Reading = Literal["about", "range"]
 
 Horizon = Literal["claim_date", "since_claim", "fixed"]
 
@@ -103,6 +118,25 @@ class ClaimTest(BaseModel):
     # parity
     reference_models: list[str] | None = None
     reference_date: date | None = None
+    # how the claim is read: the stated figure, the tolerance and why
+    reading: Reading | None = None
+    value: float | None = None
+    tolerance: str | None = None
+    # the claim says what will happen (asked "has it come true", on data after the claim)
+    future: bool = False
+    # arena: keys left out as the claim's source did (default: anonymous/pre-release)
+    exclude_models: list[str] | None = None
+    # chip_ratio
+    chip: str | None = None
+    reference_chip: str | None = None
+    spec: Literal["fp16", "memory_bandwidth", "intranode_bandwidth"] = "fp16"
+    # indicator / model_count / hardware_share
+    year: int | None = None
+    domain: str | None = None
+    other: str | None = None
+    # leaderboard_rank
+    board: str = "hf-open-llm"
+    models: list[str] | None = None
     note: str | None = None
 
     @field_validator("family")
@@ -134,7 +168,17 @@ class ClaimTest(BaseModel):
         if self.family == "parity" and (not self.reference_models
                                         or self.reference_date is None):
             raise ValueError("reference_models/reference_date: a parity test needs both")
-        if self.family in ("share", "count") and not self.country:
+        if self.family == "chip_ratio" and not (self.chip and self.reference_chip):
+            raise ValueError("chip/reference_chip: a chip_ratio test needs both chips")
+        if self.family == "indicator" and not (self.indicator and self.year):
+            raise ValueError("indicator/year: an indicator test needs the indicator and year")
+        if self.family == "leaderboard_rank" and not (self.models and self.at):
+            raise ValueError("models/at: a leaderboard test needs the models and the date")
+        if self.family == "hardware_share" and not (self.chip and self.since):
+            raise ValueError("chip/since: a hardware_share test needs the vendor and the start")
+        if self.family == "model_count" and not self.year:
+            raise ValueError("year: a model_count test needs the year")
+        if self.family in ("share", "count", "indicator") and not self.country:
             raise ValueError("country: a share/count test needs the country")
         if self.family == "count" and not self.indicator:
             raise ValueError("indicator: a count test needs the indicator id")
@@ -149,6 +193,19 @@ class ClaimTest(BaseModel):
         if self.family == "arena_pct_gap":
             return ["arena_text"]
         return []
+
+    @property
+    def about(self) -> bool:
+        """True when the test reads a stated figure ("about X"), not a range to lie in."""
+        if self.reading is not None:
+            return self.reading == "about"
+        return self.value is not None
+
+    @property
+    def about_future(self) -> bool:
+        """True when the claim says what will happen (a range to hold from the claim on, a
+        trend after the claim): only then is "has it come true" asked."""
+        return self.future or self.horizon == "since_claim" or self.family == "trend"
 
 
 class Claim(BaseModel):
@@ -166,6 +223,8 @@ class Claim(BaseModel):
     tests: list[ClaimTest] = Field(default_factory=list)
     record: list[RecordedFigure] = Field(default_factory=list)
     note: str | None = None
+    #: for a claim left "recorded": the public dataset that would test it
+    needs: str | None = None
 
     @model_validator(mode="after")
     def _has_content(self) -> Claim:

@@ -7,6 +7,9 @@ No data access here, so every rule can be tested exhaustively:
 - ``inconclusive``: the interval overlaps the range's edge;
 - ``untestable``: no estimate (no data at that date);
 - ``recorded``: the claim has no test, only recorded figures.
+
+A claim's parts (a mean, a range, a direction, a count...) each get one of the first four;
+:func:`overall` combines them, adding ``partly supported`` (see docs/claims.md).
 """
 
 from __future__ import annotations
@@ -20,6 +23,12 @@ CONTRADICTED = "contradicted"
 INCONCLUSIVE = "inconclusive"
 UNTESTABLE = "untestable"
 RECORDED = "recorded"
+PARTLY = "partly supported"
+VERDICTS = (SUPPORTED, PARTLY, CONTRADICTED, INCONCLUSIVE, UNTESTABLE, RECORDED)
+
+
+def _finite(x: float | None) -> bool:
+    return x is not None and math.isfinite(x)
 
 
 def range_verdict(lower: float | None, upper: float | None, low: float | None,
@@ -126,4 +135,53 @@ def combine(verdicts: Sequence[str]) -> str:
         return CONTRADICTED
     if all(v == SUPPORTED for v in real) and len(real) == len(verdicts):
         return SUPPORTED
+    return INCONCLUSIVE
+
+
+def value_verdict(estimate: float | None, lower: float | None, upper: float | None,
+                  low: float | None, high: float | None) -> str:
+    """A stated figure ("about 7 months", "1.7%") against a measurement with an interval.
+
+    The claimed band ``[low, high]`` is the figure plus its tolerance (rounding, or a stated
+    uncertainty). Supported when the band and the measured interval overlap (the data cannot
+    tell the claim from the measurement); contradicted when they are disjoint; inconclusive
+    when the interval is wider than the claimed figure itself (it cannot check the claim).
+    Without an interval the point estimate must fall inside the band.
+    """
+    if estimate is None or math.isnan(estimate):
+        return UNTESTABLE
+    lo = -math.inf if low is None else low
+    hi = math.inf if high is None else high
+    if not (_finite(lower) and _finite(upper)) or lower == upper:
+        return SUPPORTED if lo <= estimate <= hi else CONTRADICTED
+    a, b = sorted((float(lower), float(upper)))  # type: ignore[arg-type]
+    if b < lo or a > hi:
+        return CONTRADICTED
+    mid = abs((lo + hi) / 2) if math.isfinite(lo) and math.isfinite(hi) else abs(estimate)
+    if mid > 0 and (b - a) > mid:
+        return INCONCLUSIVE
+    return SUPPORTED
+
+
+def overall(verdicts: Sequence[str]) -> str:
+    """A claim's verdict from its parts' verdicts (the rule in docs/claims.md).
+
+    - no parts: ``recorded``; every part untestable: ``untestable``;
+    - every part supported: ``supported``;
+    - some parts supported, others not (contradicted, inconclusive or untestable):
+      ``partly supported``;
+    - no part supported and at least one contradicted: ``contradicted``;
+    - otherwise ``inconclusive``.
+    """
+    if not verdicts:
+        return RECORDED
+    real = [v for v in verdicts if v != UNTESTABLE]
+    if not real:
+        return UNTESTABLE
+    if all(v == SUPPORTED for v in verdicts):
+        return SUPPORTED
+    if SUPPORTED in real:
+        return PARTLY
+    if CONTRADICTED in real:
+        return CONTRADICTED
     return INCONCLUSIVE

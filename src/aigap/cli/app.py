@@ -31,6 +31,7 @@ app = typer.Typer(
 COMMAND_MODULES: tuple[str, ...] = (
     "aigap.cli.data",
     "aigap.cli.gap",
+    "aigap.cli.index",
     "aigap.cli.infra",
     "aigap.cli.evidence",
     "aigap.cli.claims",

@@ -31,7 +31,8 @@ def _run(ids: list[str] | None, as_of: str | None, claims: list[Path] | None,
          bootstrap: int, seed: int) -> list[ClaimResult]:
     from aigap.api import metrics
     from aigap.api.context import analysis_store, parse_date
-    from aigap.claims.evaluate import Options, evaluate_claims
+    from aigap.claims.cache import evaluate_cached
+    from aigap.claims.evaluate import Options
     from aigap.claims.registry import load_claims
     from aigap.errors import ClaimError, QueryError
 
@@ -47,7 +48,7 @@ def _run(ids: list[str] | None, as_of: str | None, claims: list[Path] | None,
             if missing:
                 raise ClaimError(f"--id: no claim {missing[0]!r}; see `aigap claims`")
             found = [c for c in found if c.id in ids]
-        return evaluate_claims(found, store=store, as_of=when or date.today(),
+        return evaluate_cached(found, store=store, as_of=when or date.today(),
                                options=Options(bootstrap=bootstrap, seed=seed,
                                                compute_boot=bootstrap))
 
@@ -71,7 +72,7 @@ def claims_cmd(
     if ctx.invoked_subcommand is not None:
         return
     from aigap.claims.evaluate import results_frame
-    from aigap.present.output import frame_to_csv, frame_to_rich
+    from aigap.present.output import frame_to_csv
 
     fmt = check_format(fmt)
     results = _run(claim_id, as_of, claims, bootstrap, seed)
@@ -82,12 +83,34 @@ def claims_cmd(
     if fmt == "csv":
         typer.echo(frame_to_csv(frame), nl=False)
         return
-    from rich.console import Console
 
-    Console().print(frame_to_rich(frame[["id", "date", "verdict_at_claim", "metric_at_claim",
-                                         "as_of", "verdict_as_of", "metric_as_of"]],
-                                  title="aigap claims", no_wrap=("id",)))
+    _print_table(frame)
     print_store_note()
+
+
+def _print_table(frame: object) -> None:
+    """The verdict table: ids never wrap or shorten (the id column is as wide as the
+    longest id); one column per question; the parts when the terminal is wide enough
+    (`aigap claims show ID` always has them)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    ids = [str(i) for i in frame["id"]]  # type: ignore[index]
+    wide = con.width >= 120
+    table = Table(title="aigap claims", expand=False, padding=(0, 1))
+    table.add_column("id", no_wrap=True, overflow="ignore",
+                     min_width=max(map(len, ids), default=2))
+    table.add_column("at the time", overflow="fold")
+    table.add_column("today's data, same period", overflow="fold")
+    table.add_column("come true?", overflow="fold")
+    if wide:
+        table.add_column("date", no_wrap=True)
+        table.add_column("parts (the headline question)", overflow="fold")
+    for r in frame.itertuples():  # type: ignore[attr-defined]
+        cells = [r.id, r.verdict_at_claim, r.verdict_today, r.verdict_come_true or "-"]
+        table.add_row(*cells, *([r.date, r.parts] if wide else []))
+    con.print(table)
 
 
 @claims_app.command("show")
@@ -108,7 +131,10 @@ def show(
     import pandas as pd
 
     rows = []
-    for label, dv in (("claim date", result.at_claim), ("as of", result.at_as_of)):
+    answers = [("at the time", result.at_time), ("today's data, same period", result.today)]
+    if result.come_true is not None:
+        answers.append(("has it come true", result.come_true))
+    for label, dv in answers:
         for t in dv.tests:
             for e in t.evidence:
                 rows.append({"when": f"{label} {dv.as_of}", "test": t.test.label or t.test.family,
@@ -123,15 +149,35 @@ def show(
         return
     from rich.console import Console
 
-    from aigap.present.output import frame_to_rich
-
     c = result.claim
     con = Console()
     con.print(f"[b]{c.id}[/b] — {c.speaker}, {c.publication}, {c.date}\n{c.claim}\n{c.url or ''}")
-    con.print(f"Verdict as of {result.at_claim.as_of}: [b]{result.at_claim.verdict}[/b]; "
-              f"as of {result.at_as_of.as_of}: [b]{result.at_as_of.verdict}[/b]")
-    if len(frame):
-        con.print(frame_to_rich(frame))
+    con.print(f"At the time: [b]{result.at_time.verdict}[/b]; with today's data about the "
+              f"same period: [b]{result.today.verdict}[/b]"
+              + (f"; has it come true: [b]{result.come_true.verdict}[/b]"
+                 if result.come_true else ""))
+    from aigap.claims.evidence import QUESTIONS, claimed_range, fmt_value
+
+    for _label, dv in answers:
+        con.print(f"\n[b]{QUESTIONS[dv.question]}[/b] (as of {dv.as_of}): [b]{dv.verdict}[/b]")
+        if dv.note:
+            con.print(dv.note)
+        for t in dv.tests:
+            h = t.headline_evidence
+            measured = ("no estimate" if h is None or h.estimate is None else
+                        f"{fmt_value(h.estimate, 2)} {h.unit}"
+                        + ("" if h.lower is None or h.upper is None or h.lower == h.upper
+                           else f" ({fmt_value(h.lower, 2)} to {fmt_value(h.upper, 2)})")
+                        + (f" on {h.metric}" if h.metric else ""))
+            con.print(f"  [b]{t.test.label or t.kind}[/b]: {t.verdict}. Claimed "
+                      f"{claimed_range(t.test)}; measured {measured}. Tolerance: "
+                      f"{t.tolerance}.")
+            con.print(f"    {t.why or t.explanation}", soft_wrap=False)
+            others = [e for e in t.evidence if e is not h]
+            for e in others:
+                con.print(f"    - {e.metric or e.statistic}: {e.verdict}. {e.explanation}")
+    if c.needs:
+        con.print(f"\nWould be tested by: {c.needs}")
     for r in c.record:
         con.print(f"recorded: {r.indicator_id} {r.country} {r.date} = {r.value:g} {r.unit} "
                   f"({r.source_name}{', ' + r.source_url if r.source_url else ''})")

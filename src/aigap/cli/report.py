@@ -28,8 +28,11 @@ def report_cmd(
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for the "
                                            "intervals.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator.")] = 0,
-    png: Annotated[Path | None, typer.Option("--png", help="Also write every chart as PNG "
-                                             "and SVG into this folder.")] = None,
+    png: Annotated[Path | None, typer.Option("--png", help="Also write every chart as PNG, "
+                                             "SVG and CSV into this folder.")] = None,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse a report built "
+                                        "earlier from the same code, settings and data "
+                                        "vintages.")] = True,
 ) -> None:
     """Write the self-contained HTML report (opens offline; no request leaves the page).
 
@@ -47,14 +50,15 @@ def report_cmd(
         TimeRemainingColumn,
     )
 
+    from aigap.config import get_settings
     from aigap.present.vega import vega_bundle
     from aigap.report.build import build_report
     from aigap.report.html import export_charts, write_report
 
-    # Building the inline Vega bundle takes ~2 s in vl-convert (native code); start it now so
-    # it overlaps with the analyses.
+    # Building the inline Vega bundle takes ~2 s in vl-convert (native code) unless an
+    # earlier run left it in the cache; start it now so it overlaps with the analyses.
     prefetch = ThreadPoolExecutor(max_workers=1)
-    bundle = prefetch.submit(vega_bundle)
+    bundle = prefetch.submit(vega_bundle, get_settings(state.home).cache_dir)
     prefetch.shutdown(wait=False)
     console = Console(stderr=True)
     steps = 4 + len(metric or [1, 2, 3]) + 6
@@ -68,7 +72,7 @@ def report_cmd(
 
         data = build_report(leader, follower, as_of=as_of, metrics=metric,
                             attribution=attribution, n_boot=bootstrap, seed=seed,
-                            home=state.home, progress=step)
+                            home=state.home, progress=step, cache=cache)
         step("Writing HTML")
         bundle.result()
         path = write_report(data, output)
@@ -97,12 +101,11 @@ def serve_cmd(
     """
     import uvicorn
 
-    from aigap.api import open_store
-    from aigap.api.context import ensure_bundled
+    from aigap.api.context import analysis_store
     from aigap.web.app import create_app
 
-    with open_store(state.home) as st:  # create the store (with the bundled data) if needed
-        ensure_bundled(st)
-    application = create_app(state.home)
+    with analysis_store(state.home):  # create the store (with the bundled data) if needed
+        pass
+    application = create_app(state.home, warm=True)
     typer.echo(f"aigap dashboard on http://{host}:{port}/ (API under /api/)", err=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -3,9 +3,12 @@ serves, from vl-convert (no network)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from pathlib import Path
 
 __all__ = ["vega_bundle", "vega_lite_version"]
+
+#: The bundle, once built or read in this process.
+_MEMO: dict[str, str] = {}
 
 
 def vega_lite_version() -> str | None:
@@ -17,9 +20,34 @@ def vega_lite_version() -> str | None:
     return v if v in vlc.get_vegalite_versions() else None
 
 
-@lru_cache(maxsize=1)
-def vega_bundle() -> str:
-    """The inline JavaScript bundle with vega, vega-lite and vega-embed (cached per process)."""
+def vega_bundle(cache_dir: str | Path | None = None) -> str:
+    """The inline JavaScript bundle with vega, vega-lite and vega-embed.
+
+    Building it takes vl-convert a few seconds, so it is kept for the process and, given
+    ``cache_dir``, in a file named by the vl-convert and Vega-Lite versions (so an upgrade
+    builds a new one).
+    """
+    if "js" in _MEMO:
+        return _MEMO["js"]
+    from importlib.metadata import version
+
     import vl_convert as vlc
 
-    return str(vlc.javascript_bundle(None, vl_version=vega_lite_version()))  # type: ignore[arg-type]
+    vl = vega_lite_version()
+    path = None
+    if cache_dir is not None:
+        path = Path(cache_dir) / f"vega-bundle-{version('vl-convert-python')}-vl{vl}.js"
+    if path is not None and path.is_file():
+        js = path.read_text(encoding="utf-8")
+    else:
+        js = str(vlc.javascript_bundle(None, vl_version=vl))  # type: ignore[arg-type]
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp")
+                tmp.write_text(js, encoding="utf-8")
+                tmp.replace(path)
+            except OSError:
+                pass
+    _MEMO["js"] = js
+    return js

@@ -28,7 +28,17 @@ from aigap.present.charts import (
     models_per_year_figure,
     share_figure,
 )
+from aigap.present.labels import plain
 from aigap.present.output import iso, num
+from aigap.report.provenance import (
+    Catalogue,
+    cite_line,
+    command,
+    hindsight_warnings,
+    newest,
+    source_line,
+    stale_warning,
+)
 
 #: Metrics the report tries, in order; those not in the store are listed as missing.
 DEFAULT_METRICS = ("eci", "gpqa_diamond", "mmlu")
@@ -50,6 +60,49 @@ class Section:
     text: list[str] = field(default_factory=list)
     unavailable: str | None = None
     items: list[dict[str, Any]] = field(default_factory=list)
+    #: Dated warnings shown in a box at the top of the section (old data, hindsight).
+    warnings: list[str] = field(default_factory=list)
+    #: The newest data date the section's numbers rest on.
+    data_date: date | None = None
+    #: Seconds the section took to compute (for the benchmark).
+    seconds: float = 0.0
+
+
+@dataclass
+class Context:
+    """What every section needs besides its own question: the store's source catalogue,
+    the report's date (as-of, else today), and the settings the cite lines repeat."""
+
+    catalogue: Catalogue
+    report_date: date
+    version: str
+    leader: str
+    follower: str
+    as_of: date | None
+    attribution: str
+    n_boot: int
+    seed: int
+    level: float
+
+    def flags(self) -> dict[str, Any]:
+        """The flags every reproducing command shares."""
+        return {"leader": self.leader, "follower": self.follower,
+                "as_of": self.as_of.isoformat() if self.as_of else None,
+                "attribution": self.attribution}
+
+    def date(self, sec: Section, what: str, selection: Any) -> None:
+        """Record a section's data date and add its old-data and hindsight warnings."""
+        sec.data_date = newest(selection)
+        stale = stale_warning(what, sec.data_date, self.report_date)
+        sec.warnings += ([stale] if stale else []) + hindsight_warnings(selection)
+
+    def kit(self, fig: Figure, selection: Any, cmd: str, *, seeded: bool = True) -> Figure:
+        """Give a figure its dated source line, cite line and warnings."""
+        fig.source = source_line(selection, self.catalogue, fig.source)
+        fig.cite = cite_line(fig.title, version=self.version, selection=selection,
+                             catalogue=self.catalogue, seed=self.seed if seeded else None,
+                             n_boot=self.n_boot if seeded else None, cmd=cmd)
+        return fig
 
 
 @dataclass
@@ -67,6 +120,14 @@ class ReportData:
     credits: list[str]
     warnings: list[str] = field(default_factory=list)
     starter: bool = False
+    #: Each source with data in the store: source, publisher, title, licence, newest_data.
+    source_dates: list[dict[str, Any]] = field(default_factory=list)
+    version: str = ""
+    seed: int = 0
+    n_boot: int = 0
+    #: The command that reproduces the whole report.
+    command: str = ""
+    report_date: date | None = None
     #: the date of the Epoch AI snapshot bundled with aigap, when the headline used it
     bundled_snapshot: date | None = None
 
@@ -103,6 +164,7 @@ def build_report(
     home: str | Path | None = None,
     store: Store | None = None,
     progress: Progress | None = None,
+    cache: bool = True,
 ) -> ReportData:
     """Compute every section of the report.
 
@@ -113,11 +175,17 @@ def build_report(
         attribution: the attribution rule for lags and counts.
         n_boot: bootstrap resamples for the headline intervals; seed: the generator's seed.
         progress: called with a short description before each step (for a progress bar).
+        cache: reuse a report built earlier from the same code, request and data vintages
+            (see :mod:`aigap.report.cache`); only for a data home, never for a passed store.
 
     Raises:
         QueryError: bad flags (unknown group, bad date); missing data only empties a section.
     """
+    import time
+
+    from aigap import __version__
     from aigap.api import metrics as store_metrics
+    from aigap.api import data_sources as store_sources
     from aigap.api.catalogue import attribution_rule, group
     from aigap.api.context import parse_date, reading_store
 
@@ -132,17 +200,41 @@ def build_report(
     warnings: list[str] = []
     starter = False
     bundled: date | None = None
+    generated = datetime.now(UTC)
     with reading_store(home, store) as st:
+        table = store_sources(store=st)
+        catalogue = Catalogue.from_table(table)
+        ctx = Context(catalogue, d_as_of or generated.date(), __version__, leader, follower,
+                      d_as_of, rule, n_boot, seed, level)
+        folder, cache_key = None, ""
+        if cache and store is None:
+            from aigap.config import get_settings
+            from aigap.report import cache as disk
+
+            folder = get_settings(home).cache_dir / "report"
+            cache_key = disk.report_key({
+                "leader": leader, "follower": follower, "as_of": d_as_of, "since": d_since,
+                "metrics": tuple(metrics) if metrics else None, "rule": rule,
+                "n_boot": n_boot, "seed": seed, "level": level,
+                "day": None if d_as_of else generated.date()},
+                table.attrs.get("datasets"))
+            hit = disk.load(folder, cache_key)
+            if isinstance(hit, ReportData):
+                step("Reusing the report built from the same data")
+                hit.generated = generated
+                return hit
         known = set(store_metrics(store=st)["metric"])
         wanted = list(metrics) if metrics else [m for m in DEFAULT_METRICS if m in known]
         for metric in wanted:
             step(f"Lag on {metric}")
+            t0 = time.perf_counter()
             try:
                 sec, row, extra = _metric_section(st, metric, leader, follower, d_as_of,
-                                                  rule, n_boot, seed, level, d_since)
+                                                  rule, n_boot, seed, level, d_since, ctx)
             except Exception as exc:  # a bug must not take the whole report down
                 sec, row, extra = _failed(f"lag-{metric}", f"Capability lag on {metric}",
                                           exc), None, {}
+            sec.seconds = time.perf_counter() - t0
             sections.append(sec)
             if row:
                 headline.append(row)
@@ -157,31 +249,44 @@ def build_report(
         plan: list[tuple[str, str, str, Callable[[], Section]]] = [
             ("Training compute", "compute", "Training compute",
              lambda: _compute_section(st, leader, follower, d_as_of, rule, n_boot, seed,
-                                      level)),
+                                      level, ctx)),
             ("TOP500 lists", "top500", "TOP500 supercomputers",
-             lambda: _top500_section(st, lead_g, foll_g, d_as_of)),
+             lambda: _top500_section(st, lead_g, foll_g, d_as_of, ctx)),
             ("AI supercomputers", "clusters", "AI supercomputers",
-             lambda: _clusters_section(st, lead_g, foll_g, d_as_of)),
+             lambda: _clusters_section(st, lead_g, foll_g, d_as_of, ctx)),
             ("Models per year", "models", "Models per year",
-             lambda: _models_section(st, lead_g, foll_g, d_as_of, rule)),
+             lambda: _models_section(st, lead_g, foll_g, d_as_of, rule, ctx)),
             ("Claims", "claims", "Claims checked",
-             lambda: _claims_section(st, d_as_of)),
+             lambda: _claims_section(st, d_as_of, ctx)),
             ("Sources", "sources", "Data sources, vintages and licences",
              lambda: _sources_section(st)),
         ]
         for label, key, title, make in plan:
             step(label)
+            t0 = time.perf_counter()
             try:
-                sections.append(make())
+                made = make()
             except Exception as exc:  # a bug must not take the whole report down
-                sections.append(_failed(key, title, exc))
+                made = _failed(key, title, exc)
+            made.seconds = time.perf_counter() - t0
+            sections.append(made)
     if missing:
         warnings.append("metrics not in the store (left out): " + ", ".join(missing))
-    return ReportData(
+    data = ReportData(
         leader=lead_g.name, follower=foll_g.name, as_of=d_as_of, attribution=rule,
-        level=level, generated=datetime.now(UTC), headline=headline,
+        level=level, generated=generated, headline=headline,
         sections=sections, credits=list(dict.fromkeys(credits)),
-        warnings=list(dict.fromkeys(warnings)), starter=starter, bundled_snapshot=bundled)
+        warnings=list(dict.fromkeys(warnings)), starter=starter, bundled_snapshot=bundled,
+        source_dates=catalogue.used(), version=__version__, seed=seed, n_boot=n_boot,
+        command=command("report", **ctx.flags(), bootstrap=n_boot, seed=seed,
+                        metric=list(metrics) if metrics else None),
+        report_date=ctx.report_date)
+    if folder is not None and not any(s.unavailable and s.unavailable.startswith(
+            "internal error") for s in sections):
+        from aigap.report import cache as disk
+
+        disk.save(folder, cache_key, data)
+    return data
 
 
 # -- capability lag ------------------------------------------------------------------------
@@ -208,6 +313,7 @@ def _arrows(series: pd.DataFrame) -> pd.DataFrame:
 def _metric_section(
     st: Store, metric: str, leader: str, follower: str, as_of: date | None, rule: str,
     n_boot: int, seed: int, level: float, since: date | None = None,
+    ctx: Context | None = None,
 ) -> tuple[Section, dict[str, Any] | None, dict[str, Any]]:
     from aigap.api import lag, trend
 
@@ -234,49 +340,86 @@ def _metric_section(
     summ = rep.summary.set_index("statistic")
     h = rep.headline
     end_row = summ.loc["lag_end"]
+    gap_end = num(summ["estimate"].get("gap_end"))
     lvl = int(level * 100)
-    source = _source_line(rep.credits, rep.selection)
-    finding = (f"{F} trails {L} on {metric_name(metric)} by {_m(h['estimate'])} months on average "
-               f"({lvl}% interval {_m(h['lower'])}–{_m(h['upper'])})")
+    ahead = _ahead(h, summ)
+    finding = (f"{F} is ahead of {L} on {metric_name(metric)}: "
+               + _ahead_text(summ, rep.scale, lvl) if ahead else
+               f"{F} trails {L} on {metric_name(metric)} by {_m(h['estimate'])} months on "
+               f"average ({lvl}% interval {_m(h['lower'])}–{_m(h['upper'])})")
     arrows = _arrows(rep.series)
-    sec.figures.append(frontier_figure(
+    frontier = frontier_figure(
         points[["group", "name", "date", "value"]], recs[["group", "name", "date", "value"]],
         leader=L, follower=F, metric=metric, end=end, arrows=arrows, finding=finding,
-        source=source, unit=rep.scale or "score"))
+        source=_source_line(rep.credits, rep.selection), unit=rep.scale or "score")
     band = rep.over_time(n=BAND_BOOT)
     trend_finding = (f"Is the lag closing? {tr.verdict.capitalize()}: "
                      f"{lt.slope:+.1f} months per year since {iso(lt.start)} "
                      f"({lvl}% interval {lt.lower:+.1f} to {lt.upper:+.1f})"
                      if lt is not None and tr is not None else
                      f"{F}'s lag behind {L}: no trend test ({trend_error})")
-    sec.figures.append(lag_figure(rep.series, band, leader=L, follower=F, metric=metric,
-                                  finding=trend_finding, source=source, level=level))
-    sec.text += [rep.sentence(), tr.sentence() if tr else f"No trend test: {trend_error}."]
+    lagfig = lag_figure(rep.series, band, leader=L, follower=F, metric=metric,
+                        finding=trend_finding, source=_source_line(rep.credits, rep.selection),
+                        level=level, trend=lt)
+    if ctx is not None:
+        flags = {**ctx.flags(), "metric": metric,
+                 "since": since.isoformat() if since else None}
+        ctx.kit(frontier, rep.selection, command("lag", **flags, bootstrap=n_boot, seed=seed))
+        ctx.kit(lagfig, rep.selection, command("trend", **flags), seeded=False)
+        ctx.date(sec, metric_name(metric), rep.selection)
+    sec.figures += [frontier, lagfig]
+    sec.text += [plain(rep.sentence()),
+                 plain(tr.sentence()) if tr else f"No trend test: {trend_error}."]
     summary = rep.summary[["description", "estimate", "lower", "upper", "unit"]].rename(
         columns={"lower": f"{lvl}% lower", "upper": f"{lvl}% upper"})
     sec.tables.append(("Summary statistics", summary))
     if rep.sensitivity is not None:
         sens = rep.sensitivity.rename(columns={
-            "drop_first": "first record dropped", "tau": "tau (points)",
+            "drop_first": "first record dropped", "tau": "tolerance (points)",
             "lag_mean": "mean lag (months)", "lag_min": "min lag", "lag_max": "max lag",
             "matched_mean": "matched lag (months)", "gap_mean": "mean gap (points)"})
-        sec.tables.append(("Sensitivity: point estimates by tolerance tau, first-record rule "
-                           "and attribution rule", sens))
+        sec.tables.append(("Sensitivity: point estimates by tolerance, whether each group's "
+                           "first record is dropped, and attribution rule", sens))
     row = {
         "metric": metric, "lag_mean": num(h["estimate"]), "lag_lower": num(h["lower"]),
         "lag_upper": num(h["upper"]), "lag_end": num(end_row["estimate"]),
         "lag_end_lower": num(end_row["lower"]), "lag_end_upper": num(end_row["upper"]),
+        "gap_end": gap_end, "ahead": ahead, "scale": rep.scale,
+        "ahead_text": _ahead_text(summ, rep.scale, lvl) if ahead else "",
         "slope": num(lt.slope) if lt else None,
         "slope_lower": num(lt.lower) if lt else None,
         "slope_upper": num(lt.upper) if lt else None,
         "verdict": tr.verdict if tr else "not tested",
         "window_start": res.summary["lag_window"].get("start"),
         "end": end, "tau": rep.tau, "n_models": rep.n_models,
+        "data_date": sec.data_date,
     }
     extra = {"credits": rep.credits, "warnings": rep.selection.warnings,
              "starter": rep.selection.starter,
              "bundled_snapshot": rep.selection.bundled_snapshot}
     return sec, row, extra
+
+
+def _ahead(headline: dict[str, Any], summ: pd.DataFrame) -> bool:
+    """True when the follower leads: on average its best score was above the leader's
+    (negative mean vertical gap) and it trailed by less than a month on average."""
+    est = num(headline.get("estimate"))
+    gap = num(summ["estimate"].get("gap_mean"))
+    return est is not None and est < 1.0 and gap is not None and gap < 0
+
+
+def _ahead_text(summ: pd.DataFrame, scale: str | None, lvl: int) -> str:
+    """"its best score was 5.0 points higher on average (90% interval 3.5–8.0)"."""
+    from aigap.present.labels import scale_unit
+
+    k, unit = (100.0, "percentage points") if scale == "fraction" else (1.0,
+                                                                       scale_unit(scale))
+    row = summ.loc["gap_mean"]
+    est, lo, hi = (num(row[c]) for c in ("estimate", "lower", "upper"))
+    text = f"its best score was {_m(-(est or 0.0) * k)} {unit} higher on average"
+    if lo is not None and hi is not None:
+        text += f" ({lvl}% interval {_m(-hi * k)}–{_m(-lo * k)})"
+    return text
 
 
 def _m(v: Any) -> str:
@@ -295,7 +438,8 @@ def _source_line(credits: list[str], selection: Any) -> str:
 
 
 def _compute_section(st: Store, leader: str, follower: str, as_of: date | None, rule: str,
-                     n_boot: int, seed: int, level: float) -> Section:
+                     n_boot: int, seed: int, level: float, ctx: Context | None = None
+                     ) -> Section:
     sec = Section("compute", "Training compute")
     try:
         from aigap.api import compute
@@ -317,8 +461,13 @@ def _compute_section(st: Store, leader: str, follower: str, as_of: date | None, 
                f"years behind {lt.label}'s ({lvl}% interval {g.lag_interval[0]:.1f}–"
                f"{g.lag_interval[1]:.1f})")
     source = f"Source: {EPOCH_CREDIT} (AI models). Analysis: aigap."
-    sec.figures.append(compute_figure(points, lines, leader=lt.label, follower=ft.label,
-                                      finding=finding, source=source, top=rep.inputs["top"]))
+    fig = compute_figure(points, lines, leader=lt.label, follower=ft.label,
+                         finding=finding, source=source, top=rep.inputs["top"])
+    if ctx is not None:
+        ctx.kit(fig, rep.selection, command("compute", **ctx.flags(), n_boot=n_boot,
+                                            seed=seed))
+        ctx.date(sec, "model catalogue", rep.selection)
+    sec.figures.append(fig)
     sec.text.append(rep.sentence())
     sec.tables.append(("Growth of training compute (last trend segment)", rep.summary[[
         "group", "n_points", "growth_per_year", "growth_lower", "growth_upper",
@@ -340,7 +489,8 @@ def _by_group(frame: pd.DataFrame, lead_g: Any, foll_g: Any, value: str) -> pd.D
     return pd.DataFrame(summed)
 
 
-def _top500_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None) -> Section:
+def _top500_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
+                    ctx: Context | None = None) -> Section:
     sec = Section("top500", "TOP500 supercomputers")
     try:
         from aigap.api import top500
@@ -354,19 +504,33 @@ def _top500_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None) -> 
     when, s_l, s_f = _latest_shares(shares, "edition", "systems_share", lead_g, foll_g)
     finding = (f"In the {when:%B %Y} TOP500 list "
                f"{foll_g.name} had {s_f:.0%} of the systems and {lead_g.name} {s_l:.0%}")
-    sec.figures.append(share_figure(
+    fig = share_figure(
         shares, key="top500", x="edition", y="systems_share", x_title="TOP500 edition",
         y_title="Share of the 500 systems (%)", finding=finding,
         subtitle="Share of systems by country of installation; China includes Hong Kong",
         source=("Source: counts recorded from reports of the TOP500 lists (aigap starter "
                 "data, CC BY 4.0). Analysis: aigap." if frame.attrs.get("note") else
                 "Source: TOP500.org lists (top500.org). Analysis: aigap."),
-        order=[lead_g.name, foll_g.name, "Rest of world"]))
+        order=[lead_g.name, foll_g.name, "Rest of world"])
+    sel = frame.attrs.get("selection")
+    if ctx is not None and sel is not None:
+        ctx.kit(fig, sel, command("top500", as_of=ctx.flags()["as_of"]), seeded=False)
+        ctx.date(sec, "TOP500 list", sel)
+        if not any(w.startswith("Old data") for w in sec.warnings):
+            # The newest list itself, not only the data date, must be recent.
+            stale = _stale_list(when, ctx)
+            sec.warnings[:0] = [stale] if stale else []
+    sec.figures.append(fig)
     if frame.attrs.get("note"):
         sec.text.append("Counts recorded from reports of the lists (bundled starter data), "
                         "not the lists themselves: "
                         + "; ".join(sorted(set(frame["source_url"].dropna()))) + ".")
     return sec
+
+
+def _stale_list(when: pd.Timestamp, ctx: Context) -> str | None:
+    """A warning when the newest TOP500 list is more than six months before the report."""
+    return stale_warning("TOP500 list", when.date(), ctx.report_date)
 
 
 def _latest_shares(shares: pd.DataFrame, x: str, y: str, lead_g: Any, foll_g: Any
@@ -377,7 +541,8 @@ def _latest_shares(shares: pd.DataFrame, x: str, y: str, lead_g: Any, foll_g: An
     return when, float(last.get(lead_g.name, 0.0)), float(last.get(foll_g.name, 0.0))
 
 
-def _clusters_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None) -> Section:
+def _clusters_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
+                      ctx: Context | None = None) -> Section:
     sec = Section("clusters", "AI supercomputers")
     try:
         from aigap.api import clusters
@@ -388,19 +553,27 @@ def _clusters_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None) -
         return sec
     shares = _by_group(frame[["date", "country", "share"]], lead_g, foll_g, "share")
     when, share_l, share_f = _latest_shares(shares, "date", "share", lead_g, foll_g)
+    sel = frame.attrs.get("selection")
+    data_day = newest(sel) if sel is not None else None
     finding = (f"{lead_g.name} had {share_l:.0%} and {foll_g.name} {share_f:.0%} of known "
-               f"AI-supercomputer performance on {when:%d %b %Y}")
-    sec.figures.append(share_figure(
+               f"AI-supercomputer performance on {when:%d %b %Y}"
+               + (f" (data as of {data_day:%d %b %Y})" if data_day and
+                  data_day < when.date() else ""))
+    fig = (share_figure(
         shares, key="clusters", x="date", y="share", x_title="Date",
         y_title="Share of 16-bit performance (%)", finding=finding,
         subtitle="Share of the summed 16-bit performance of operational GPU clusters",
         source=f"Source: {EPOCH_CREDIT} (GPU clusters). Analysis: aigap.",
         order=[lead_g.name, foll_g.name, "Rest of world"]))
+    if ctx is not None and sel is not None:
+        ctx.kit(fig, sel, command("clusters", as_of=ctx.flags()["as_of"]), seeded=False)
+        ctx.date(sec, "AI-supercomputer", sel)
+    sec.figures.append(fig)
     return sec
 
 
 def _models_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
-                    rule: str) -> Section:
+                    rule: str, ctx: Context | None = None) -> Section:
     from aigap.api import models
 
     sec = Section("models", "Models per year")
@@ -444,6 +617,11 @@ def _models_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
                                  source=f"Source: {EPOCH_CREDIT} (AI models). Analysis: aigap.",
                                  rule=rule)
     fig.note = note
+    sel = frame.attrs.get("selection")
+    if ctx is not None and sel is not None:
+        ctx.kit(fig, sel, command("models", country=lead_g.name, attribution=rule,
+                                  as_of=ctx.flags()["as_of"]), seeded=False)
+        ctx.date(sec, "model catalogue", sel)
     sec.figures.append(fig)
     return sec
 
@@ -454,9 +632,9 @@ def _models_section(st: Store, lead_g: Any, foll_g: Any, as_of: date | None,
 def _claim_results(st: Store, as_of: date | None = None) -> list[Any]:
     """Evaluate the shipped claims registry with the CLI's settings (ImportError when the
     registry is missing); lags shared with the other sections come from the store's memo."""
-    from aigap.claims import evaluate_claims, load_claims
+    from aigap.claims import evaluate_cached, load_claims
 
-    return list(evaluate_claims(load_claims(), store=st, as_of=as_of))
+    return list(evaluate_cached(load_claims(), store=st, as_of=as_of))
 
 
 def _evidence_rows(result: Any) -> pd.DataFrame:
@@ -473,7 +651,8 @@ def _evidence_rows(result: Any) -> pd.DataFrame:
                                        "unit", "verdict", "explanation"])
 
 
-def _claims_section(st: Store, as_of: date | None = None) -> Section:
+def _claims_section(st: Store, as_of: date | None = None, ctx: Context | None = None
+                    ) -> Section:
     sec = Section("claims", "Claims checked")
     try:
         results = _claim_results(st, as_of)
@@ -494,15 +673,70 @@ def _claims_section(st: Store, as_of: date | None = None) -> Section:
                 str(x) for x in ev["explanation"].dropna())) or "No test evidence recorded.",
             "figure": None, "table": ev,
         }
-        plot = ev.dropna(subset=["estimate"])
-        if len(plot):
-            item["figure"] = evidence_figure(
-                plot, key=f"claim-{row['id']}",
-                finding=f"Claim {row['id']}: then {row['verdict_at_claim']}, now "
-                        f"{row['verdict_as_of']}",
-                source="Source: aigap store (see Data sources). Analysis: aigap.")
+        fig = _claim_figure(r, ev, row)
+        if fig is not None and ctx is not None:
+            ctx.kit(fig, _claim_selection(r),
+                    command("claims", id=row["id"], as_of=ctx.flags()["as_of"]),
+                    seeded=False)
+        item["figure"] = fig
         sec.items.append(item)
     return sec
+
+
+def _claim_selection(result: Any) -> Any:
+    """The vintages and data dates every test of a claim read (then and now), merged, in
+    the shape of a ``Selection`` (``vintages``, ``data_dates``, ``warnings``)."""
+    from types import SimpleNamespace
+
+    vintages: dict[str, int] = {}
+    dates: dict[str, Any] = {}
+    for dv in (getattr(result, "at_claim", None), getattr(result, "at_as_of", None)):
+        for t in getattr(dv, "tests", []) or []:
+            for e in getattr(t, "evidence", []) or []:
+                data = getattr(e, "data", None) or {}
+                for k, v in (data.get("vintage_ids") or {}).items():
+                    vintages[f"{k}@{v}"] = v
+                for k, v in (data.get("data_as_of") or {}).items():
+                    if v and (dates.get(k) is None or str(v) > str(dates[k])):
+                        dates[k] = v
+    return SimpleNamespace(vintages=vintages, data_dates=dates, warnings=[])
+
+
+def _claimed(result: Any, plot: pd.DataFrame) -> tuple[float | None, float | None] | None:
+    """The claimed range of the claim's first test in the unit the evidence chart draws."""
+    unit = str(plot["unit"].mode().iloc[0]) if plot["unit"].notna().any() else ""
+    for t in getattr(getattr(result, "at_claim", None), "tests", []) or []:
+        test = getattr(t, "test", None)
+        if test is not None and str(getattr(test, "unit", "")) == unit:
+            return (getattr(test, "low", None), getattr(test, "high", None))
+    return None
+
+
+def _claim_figure(result: Any, ev: pd.DataFrame, row: dict[str, Any]) -> Figure | None:
+    """The claim's chart: from ``aigap.present.claim_charts`` when that module exists (it
+    draws the claimed value too), else each test's estimate and interval."""
+    import importlib
+
+    try:
+        mod = importlib.import_module("aigap.present.claim_charts")
+    except ImportError:
+        mod = None
+    make = getattr(mod, "claim_figure", None) if mod is not None else None
+    if callable(make):
+        try:
+            fig = make(result)
+        except Exception:  # a drawing bug falls back to the evidence chart
+            fig = None
+        if isinstance(fig, Figure):
+            return fig
+    plot = ev.dropna(subset=["estimate"])
+    if not len(plot):
+        return None
+    return evidence_figure(
+        plot, key=f"claim-{row['id']}", claimed=_claimed(result, plot),
+        finding=f"Claim {row['id']}: then {row['verdict_at_claim']}, now "
+                f"{row['verdict_as_of']}",
+        source="Source: aigap store (see Data sources). Analysis: aigap.")
 
 
 def _sources_section(st: Store) -> Section:

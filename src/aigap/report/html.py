@@ -88,16 +88,37 @@ def table_html(frame: pd.DataFrame, caption: str = "", max_rows: int = MAX_TABLE
 
 
 def figure_html(fig: Figure) -> str:
-    """A chart container, its source line, note and the data table behind it."""
+    """A chart with its kit: the finding and what is drawn (wrapping text above the chart),
+    the chart (as wide as the page), the dated source line, warnings, downloads (PNG, SVG,
+    CSV of the chart's data), the "cite this" line and the data table behind it."""
+    import textwrap
+    from urllib.parse import quote
+
+    key = _e(fig.key)
     sid = f"spec-{fig.key}"
     spec = _script_json(fig.spec())
+    meta = _script_json({"key": fig.key,
+                         "title": textwrap.wrap(fig.title, width=80) or [""],
+                         "subtitle": textwrap.wrap(fig.subtitle, width=100),
+                         "source": textwrap.wrap(fig.source, width=110) or [""]})
     note = f"<p class=meta>{_e(fig.note)}</p>" if fig.note else ""
+    warn = "".join(f'<p class="warning">{_e(w)}</p>' for w in fig.warnings)
+    sub = f'<p class="subtitle">{_e(fig.subtitle)}</p>' if fig.subtitle else ""
+    csv = "data:text/csv;charset=utf-8," + quote(fig.csv())
+    cite = (f'<p class="cite"><b>Cite this:</b> <span>{_e(fig.cite)}</span></p>'
+            if fig.cite else "")
     return (
-        f'<figure id="fig-{_e(fig.key)}" aria-label="{_e(fig.title)}">'
+        f'<figure id="fig-{key}" class="fig" aria-label="{_e(fig.title)}">'
+        f'<h3 class="finding">{_e(fig.title)}</h3>{sub}{warn}'
         f'<script type="application/json" id="{sid}">{spec}</script>'
+        f'<script type="application/json" id="meta-{key}">{meta}</script>'
         f'<div class="chart loading" role="img" aria-label="{_e(fig.title)}" '
-        f'data-spec="{sid}"></div>'
+        f'data-spec="{sid}" data-key="{key}"></div>'
         f"<figcaption>{_e(fig.source)}</figcaption>{note}"
+        f'<p class="kit">Download: <button type="button" data-export="png" '
+        f'data-key="{key}">PNG</button> <button type="button" data-export="svg" '
+        f'data-key="{key}">SVG</button> <a class="csv" download="{key}.csv" '
+        f'href="{_e(csv)}">CSV (data)</a></p>{cite}'
         f"<details><summary>Data table for this chart</summary>"
         f"{table_html(fig.table, fig.title)}</details></figure>")
 
@@ -107,7 +128,8 @@ def _fmt(v: Any) -> str:
 
 
 def headline_html(data: ReportData) -> str:
-    """The headline box: months behind per metric with intervals, and the trend."""
+    """The headline box: months behind per metric with intervals, the trend, and the date
+    of the data each figure rests on ("ahead" when the follower leads)."""
     from aigap.present.labels import metric_label
 
     lvl = int(data.level * 100)
@@ -117,25 +139,39 @@ def headline_html(data: ReportData) -> str:
     parts = []
     for h in data.headline:
         verdict = _e(h["verdict"])
+        start = pd.Timestamp(h["window_start"]).date() if h["window_start"] else "?"
+        end = pd.Timestamp(h["end"]).date()
+        dated = f" (data as of {h['data_date']})" if h.get("data_date") else ""
+        if h.get("ahead"):
+            lead = (f'{_e(data.follower)} is <b>ahead of</b> {_e(data.leader)}: '
+                    f'{_e(h.get("ahead_text"))} since {_e(start)}; it trailed by '
+                    f'{_fmt(h["lag_mean"])} months on average '
+                    f'({lvl}% interval {_fmt(h["lag_lower"])}–{_fmt(h["lag_upper"])}). ')
+        else:
+            lead = (f'{_e(data.follower)} trails {_e(data.leader)} by '
+                    f'<b>{_fmt(h["lag_mean"])} months</b> on average '
+                    f'({lvl}% interval {_fmt(h["lag_lower"])}–{_fmt(h["lag_upper"])}) since '
+                    f'{_e(start)}; {_fmt(h["lag_end"])} months on {_e(end)} '
+                    f'({_fmt(h["lag_end_lower"])}–{_fmt(h["lag_end_upper"])}). ')
         parts.append(
-            f'<p class="big"><b>{_e(metric_label(h["metric"]))}</b>: {_e(data.follower)} trails '
-            f'{_e(data.leader)} by <b>{_fmt(h["lag_mean"])} months</b> on average '
-            f'({lvl}% interval {_fmt(h["lag_lower"])}–{_fmt(h["lag_upper"])}) since '
-            f'{_e(pd.Timestamp(h["window_start"]).date() if h["window_start"] else "?")}; '
-            f'{_fmt(h["lag_end"])} months on {_e(pd.Timestamp(h["end"]).date())} '
-            f'({_fmt(h["lag_end_lower"])}–{_fmt(h["lag_end_upper"])}). '
+            f'<p class="big"><b>{_e(metric_label(h["metric"]))}</b>{_e(dated)}: {lead}'
             f'The lag changes by {_fmt(h["slope"])} months per year '
             f'({_fmt(h["slope_lower"])} to {_fmt(h["slope_upper"])}): '
             f'<span class="verdict-{verdict.replace(" ", "-")}">{verdict}</span>.</p>')
     return '<div class="headline" id="headline">' + "".join(parts) + (
-        f"<p class=meta>Intervals: {lvl}% bootstrap percentile intervals (lag) and "
-        f"Newey–West <abbr title=\"{_e(ABBREVIATIONS['HAC'])}\">HAC</abbr> intervals (trend); "
-        "\"closing\" only when the whole interval is below zero.</p></div>")
+        f"<p class=meta>Intervals: {lvl}% ranges from resampling the models (lag) and "
+        "from a regression on time that allows for slowly changing noise (trend); "
+        "\"closing\" only when the whole range is below zero. "
+        '<a href="#methods">How to read this report</a>.</p></div>')
 
 
 def section_html(sec: Section) -> str:
     """One section: its heading, then the notice, or its sentences, figures and tables."""
     out = [f'<section id="{_e(sec.key)}"><h2>{_e(sec.title)}</h2>']
+    if sec.data_date and not sec.unavailable:
+        out.append(f'<p class="meta dated">Newest data in this section: '
+                   f'{_e(sec.data_date.isoformat())}.</p>')
+    out += [f'<div class="warning" role="note">{_e(w)}</div>' for w in sec.warnings]
     if sec.unavailable:
         out.append(f'<div class="unavailable">Not available: {_e(sec.unavailable)}</div>')
         return "".join(out) + "</section>"
@@ -168,7 +204,8 @@ def methods_html(data: ReportData) -> str:
     """A short methods section with the abbreviations used, linking docs/methods.md."""
     abbr = "".join(f"<li><b>{_e(k)}</b>: {_e(v)}</li>" for k, v in ABBREVIATIONS.items())
     return (
-        '<section id="methods"><h2>Methods</h2>'
+        '<details id="methods" class="methods"><summary>How to read this report: methods '
+        "and abbreviations</summary>"
         "<p>Records: per group, a model is a record if it beats every earlier day's best; "
         "each group's first record is dropped (the data start mid-stream). Daily lag "
         "(Epoch AI's method): on each day, how long ago the leader's frontier was at the "
@@ -177,12 +214,29 @@ def methods_html(data: ReportData) -> str:
         "time with Newey–West errors; \"closing\" only when the whole interval is below "
         f"zero. Attribution rule used: <b>{_e(data.attribution)}</b>. Full definitions: "
         '<a href="docs/methods.md">docs/methods.md</a> and <a href="docs/report.md">'
-        f"docs/report.md</a>.</p><ul>{abbr}</ul></section>")
+        f"docs/report.md</a>.</p><ul>{abbr}</ul></details>")
+
+
+def header_html(data: ReportData) -> str:
+    """The report's date, settings, version and every source's data date."""
+    as_of = (f"as of {data.as_of.isoformat()}" if data.as_of else
+             f"latest data, report date {data.report_date.isoformat()}"
+             if data.report_date else "latest data")
+    rows = "".join(
+        f"<li><b>{_e(r['publisher'])}</b>, {_e(r['title'])}: data as of "
+        f"<b>{_e(r['newest_data'].isoformat() if r['newest_data'] else 'unknown')}</b>"
+        f" <span class=meta>({_e(r['licence'])})</span></li>" for r in data.source_dates)
+    return (
+        f'<p class="meta">{_e(as_of)} · attribution rule {_e(data.attribution)} · '
+        f"generated {_e(data.generated.strftime('%Y-%m-%d %H:%M UTC'))} by aigap "
+        f"{_e(data.version)} · seed {data.seed}, {data.n_boot} bootstrap resamples</p>"
+        f'<details class="sources" open><summary>Data dates by source</summary>'
+        f'<ul id="source-dates">{rows}</ul><p class="meta">Reproduce this report: '
+        f"<code>{_e(data.command)}</code></p></details>")
 
 
 def render_html(data: ReportData) -> str:
     """The whole report as one HTML string (no external resources)."""
-    as_of = data.as_of.isoformat() if data.as_of else "latest data"
     title = f"aigap: how far {data.follower} is behind {data.leader} in generative AI"
     nav = "".join(f'<li><a href="#{_e(s.key)}">{_e(s.title)}</a></li>' for s in data.sections)
     warn = "".join(f'<p class="warning">{_e(w)}</p>' for w in data.warnings)
@@ -193,18 +247,15 @@ def render_html(data: ReportData) -> str:
     if data.starter:
         warn += ('<p class="warning">This report uses the small starter dataset bundled with '
                  "aigap; run <code>aigap update</code> for the full public data.</p>")
-    credits = "; ".join(data.credits) or "see Data sources"
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{_asset('report.css')}</style></head><body><main>"
-        f"<h1>{_e(title)}</h1>"
-        f'<p class="meta">As of {_e(as_of)} · attribution rule {_e(data.attribution)} · '
-        f"generated {_e(data.generated.strftime('%Y-%m-%d %H:%M UTC'))} by aigap · data: "
-        f"{_e(credits)}</p>{warn}{headline_html(data)}"
-        f'<nav aria-label="Sections"><ul>{nav}<li><a href="#methods">Methods</a></li></ul></nav>'
-        + "".join(section_html(s) for s in data.sections) + methods_html(data)
+        f"<h1>{_e(title)}</h1>{header_html(data)}{warn}{headline_html(data)}"
+        f'<nav aria-label="Sections"><ul>{nav}<li><a href="#methods">How to read this '
+        "report</a></li></ul></nav>" + methods_html(data)
+        + "".join(section_html(s) for s in data.sections)
         + f'</main><script type="module">{vega_bundle()}</script>'
         f'<script type="module">{_asset("render.js")}</script></body></html>')
 
@@ -219,7 +270,8 @@ def write_report(data: ReportData, path: str | Path) -> Path:
 
 def export_charts(figures: list[Figure], directory: str | Path, *, scale: float = 2.0
                   ) -> list[Path]:
-    """Write every figure as ``<key>.png`` and ``<key>.svg`` (with its source line)."""
+    """Write every figure as ``<key>.png``, ``<key>.svg`` (with its finding and source
+    line) and ``<key>.csv`` (its data)."""
     import vl_convert as vlc
 
     out_dir = Path(directory)
@@ -227,10 +279,12 @@ def export_charts(figures: list[Figure], directory: str | Path, *, scale: float 
     version = vega_lite_version()
     written = []
     for fig in figures:
-        spec = fig.spec()
+        spec = fig.export_spec()
         png = out_dir / f"{fig.key}.png"
         png.write_bytes(vlc.vegalite_to_png(spec, scale=scale, vl_version=version))
         svg = out_dir / f"{fig.key}.svg"
         svg.write_text(vlc.vegalite_to_svg(spec, vl_version=version), encoding="utf-8")
-        written += [png, svg]
+        csv = out_dir / f"{fig.key}.csv"
+        csv.write_text(fig.csv(), encoding="utf-8")
+        written += [png, svg, csv]
     return written

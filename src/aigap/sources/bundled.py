@@ -24,8 +24,8 @@ from aigap.sources.base import ParsedDataset, SourceFile
 SNAPSHOT_FOLDER = ("data", "epoch_snapshot")
 MANIFEST = "manifest.csv"
 #: Sources whose parsers read the bundled files (manifest ``source`` column).
-BUNDLED_SOURCES = ("epoch-models", "epoch-benchmarks")
-#: Files shipped for completeness that no parser reads (Epoch's ECI fit parameters).
+BUNDLED_SOURCES = ("epoch-models", "epoch-benchmarks", "epoch-eci-benchmarks")
+#: Files shipped for completeness that no parser reads (Epoch's ECI scale constants).
 REFERENCE_SOURCE = "epoch-benchmarks-reference"
 CREDIT = 'Epoch AI, "Data on AI Models" / "AI Benchmarking Hub", epoch.ai, CC BY 4.0'
 

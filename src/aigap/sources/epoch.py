@@ -10,6 +10,7 @@ Benchmarking Hub", epoch.ai.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -157,6 +158,7 @@ def parse_models(file: SourceFile) -> list[ParsedDataset]:
         "notability": ["Notability criteria"],
         "base_model": ["Base model"],
         "hf_developer": ["Hugging Face developer id"],
+        "training_hardware": ["Training hardware"],
     }.items():
         c = find_column(frame, cands, file=name)
         if c:
@@ -471,6 +473,43 @@ def _check_bounds(frame: pd.DataFrame, file: str, c_lo: str, c_hi: str) -> None:
                               f"{hi.iloc[pos]:g})", file=file, row=pos + 2, column=col)
 
 
+def parse_benchmark_hub(file: SourceFile) -> list[ParsedDataset]:
+    """:func:`parse_benchmarks`, plus the raw rows aigap's capability index fits.
+
+    Each benchmark file the index uses gets a ``benchmark_row`` frame next to its ``score``
+    frame (same dataset, same vintage), the ECI file a ``model_group`` frame; in the zip,
+    Epoch's benchmark difficulties file becomes the ``epoch-eci-benchmarks`` dataset
+    (benchmark release dates).
+    """
+    from aigap.sources.epoch_irt import ECI_FILE, benchmark_row_frame, published_eci_frame
+
+    out = parse_benchmarks(file)
+    for ds in out:
+        rows = benchmark_row_frame(ds.file)
+        if rows is not None:
+            ds.frames["benchmark_row"] = rows
+        elif ds.file.basename.lower() == ECI_FILE:
+            ds.frames["model_group"] = published_eci_frame(ds.file)
+    if file.basename.lower().endswith(".zip"):
+        for m in iter_zip_members(file):
+            if fnmatch.fnmatch(m.basename.lower(), ECI_BENCHMARKS_PATTERN):
+                out.extend(parse_eci_benchmarks(m))
+    return out
+
+
+ECI_BENCHMARKS_PATTERN = "eci_benchmark_difficulties*.csv"
+
+
+def parse_eci_benchmarks(file: SourceFile) -> list[ParsedDataset]:
+    """Epoch's ECI benchmark file (difficulties, slopes, benchmark release dates)."""
+    from aigap.sources.epoch_irt import benchmark_info_frame
+
+    frame = benchmark_info_frame(file)
+    return [ParsedDataset(source="epoch-eci-benchmarks", dataset="benchmark_info:eci",
+                          file=file, frames={"benchmark_info": frame},
+                          data_as_of=max_date(frame["release_date"]))]
+
+
 # -- organisations, clusters, hardware ------------------------------------------------------
 
 
@@ -623,7 +662,10 @@ _epoch_source("epoch-models", "Data on AI Models", "https://epoch.ai/data/ai-mod
               ("Model",), parse_models)
 _epoch_source("epoch-benchmarks", "AI Benchmarking Hub", "https://epoch.ai/benchmarks",
               ("https://epoch.ai/data/benchmark_data.zip",), ("benchmark_data*.zip", "*.csv"),
-              ("Model version", "Release date"), parse_benchmarks)
+              ("Model version", "Release date"), parse_benchmark_hub)
+_epoch_source("epoch-eci-benchmarks", "AI Benchmarking Hub (ECI benchmark release dates)",
+              "https://epoch.ai/benchmarks", (), (ECI_BENCHMARKS_PATTERN,),
+              ("benchmark_name", "benchmark_release_date"), parse_eci_benchmarks)
 _epoch_source("epoch-orgs", "Data on AI Models (organisations and their countries)",
               "https://epoch.ai/data/ai-models", (),
               ("organizations*.csv", "organisations*.csv"), ("Organization", "Country"),

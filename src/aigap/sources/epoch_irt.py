@@ -34,6 +34,12 @@ from aigap.sources.readers import find_column, model_key, read_csv, to_dates, to
 __all__ = [
     "IRT_BENCHMARKS",
     "IrtBenchmark",
+    "benchmark_info_frame",
+    "benchmark_row_frame",
+    "group_rows",
+    "irt_benchmark",
+    "published_eci_frame",
+    "published_groups",
     "read_benchmark_release_dates",
     "read_irt_rows",
     "read_published_eci",
@@ -130,7 +136,13 @@ def read_published_eci(directory: Path) -> pd.DataFrame:
         ``eci`` is NaN for versions Epoch lists without a score; ``group_name`` is the unit
         the index fits (see :func:`_group_names`).
     """
-    file = _file(directory, ECI_FILE)
+    return published_groups(published_eci_frame(_file(directory, ECI_FILE)))
+
+
+def published_eci_frame(file: SourceFile) -> pd.DataFrame:
+    """The ECI file's versions: DataFrame[model_version, model_group, eci, release_date,
+    countries] (``eci`` NaN for versions listed without a score); also the ``model_group``
+    table the store keeps next to the file's scores."""
     frame = read_csv(file)
     name = file.name
     c_ver = find_column(frame, ["Model version"], file=name, required=True)
@@ -150,7 +162,18 @@ def read_published_eci(directory: Path) -> pd.DataFrame:
         "release_date": to_dates(frame[c_date], file=name, column=c_date),
         "countries": countries,
     })
-    out = out[version.notna() & (version != "")].reset_index(drop=True)
+    return out[version.notna() & (version != "")].reset_index(drop=True)
+
+
+def published_groups(eci: pd.DataFrame) -> pd.DataFrame:
+    """Add ``group_name`` (the unit the index fits) to ECI rows.
+
+    Args:
+        eci: DataFrame[model_version, model_group, release_date, ...] (e.g. the ECI file's
+            rows, or the stored ``eci`` score rows with ``model_name`` as ``model_group``).
+    """
+    out = eci.copy()
+    out["release_date"] = pd.to_datetime(out["release_date"])
     out["group_name"] = _group_names(out)
     return out
 
@@ -204,8 +227,8 @@ def _run_dates(frame: pd.DataFrame, name: str) -> pd.Series:
     return out
 
 
-def _read_one(directory: Path, bench: IrtBenchmark) -> pd.DataFrame:
-    file = _file(directory, bench.stem + ".csv")
+def _rows_of(file: SourceFile, bench: IrtBenchmark) -> pd.DataFrame:
+    """One benchmark file's rows: version, 0-1 score, raw score, dates, provenance, countries."""
     frame = read_csv(file)
     name = file.name
     c_ver = find_column(frame, ["Model version"], file=name, required=True)
@@ -215,6 +238,9 @@ def _read_one(directory: Path, bench: IrtBenchmark) -> pd.DataFrame:
     raw = to_numbers(frame[c_score], file=name, column=c_score)
     version = frame[c_ver].astype("string").str.strip()
     keep = raw.notna() & version.notna() & (version != "")
+    c_country = find_column(frame, ["Country"], file=name)
+    countries = (map_country_lists(frame[c_country], file=name, column=c_country)[0]
+                 if c_country else pd.Series([[] for _ in range(len(frame))], index=frame.index))
     out = pd.DataFrame({
         "model_version": version,
         "benchmark": bench.name,
@@ -223,8 +249,97 @@ def _read_one(directory: Path, bench: IrtBenchmark) -> pd.DataFrame:
         "version_date": to_dates(frame[c_date], file=name, column=c_date),
         "run_date": _run_dates(frame, name),
         "provenance": "external" if bench.stem.endswith("_external") else "epoch",
+        "countries": countries,
     })
     return out[keep]
+
+
+def _read_one(directory: Path, bench: IrtBenchmark) -> pd.DataFrame:
+    return _rows_of(_file(directory, bench.stem + ".csv"), bench)
+
+
+def irt_benchmark(file: SourceFile) -> IrtBenchmark | None:
+    """The index benchmark a file (or archive member) holds, by its stem; None if none."""
+    stem = file.basename.lower().removesuffix(".csv")
+    return next((b for b in IRT_BENCHMARKS if b.stem == stem), None)
+
+
+def benchmark_row_frame(file: SourceFile) -> pd.DataFrame | None:
+    """The ``benchmark_row`` table of one Benchmarking Hub file (None: not an index benchmark).
+
+    The same reading :func:`read_irt_rows` does, kept per file so that each benchmark file's
+    vintage carries its own raw rows; model grouping and benchmark release dates are joined
+    when the rows are read back (:func:`group_rows`).
+    """
+    bench = irt_benchmark(file)
+    if bench is None:
+        return None
+    rows = _rows_of(file, bench)
+    return pd.DataFrame({
+        "benchmark": rows["benchmark"], "model_version": rows["model_version"].astype(str),
+        "score": rows["score"].astype(np.float64), "raw": rows["raw"],
+        "release_date": rows["version_date"], "run_date": rows["run_date"],
+        "provenance": rows["provenance"], "countries": rows["countries"],
+    }).reset_index(drop=True)
+
+
+def benchmark_info_frame(file: SourceFile) -> pd.DataFrame:
+    """The ``benchmark_info`` table from Epoch's difficulties file.
+
+    Raises:
+        SchemaError: the file lacks ``benchmark_name`` or ``benchmark_release_date``.
+    """
+    frame = read_csv(file)
+    name = file.name
+    c_name = find_column(frame, ["benchmark_name"], file=name, required=True)
+    c_date = find_column(frame, ["benchmark_release_date"], file=name, required=True)
+    assert c_name and c_date
+    out = pd.DataFrame({
+        "benchmark": frame[c_name].astype("string").str.strip(),
+        "release_date": to_dates(frame[c_date], file=name, column=c_date),
+    })
+    for col, cands in (("difficulty", ["edi"]), ("slope", ["estimated_slope_scaled"])):
+        c = find_column(frame, cands, file=name)
+        if c:
+            out[col] = to_numbers(frame[c], file=name, column=c)
+    c_anchor = find_column(frame, ["is_anchor"], file=name)
+    if c_anchor:
+        out["is_anchor"] = frame[c_anchor].astype("string").str.strip().str.lower() == "true"
+    return out[out["benchmark"].notna() & (out["benchmark"] != "")].reset_index(drop=True)
+
+
+def group_rows(raw: pd.DataFrame, eci: pd.DataFrame, released: pd.Series) -> pd.DataFrame:
+    """Raw per-version rows -> the rows the index fits (model groups, countries, dates).
+
+    Args:
+        raw: DataFrame[model_version, benchmark, score, raw, version_date, run_date,
+            provenance, countries (optional)].
+        eci: :func:`read_published_eci`-style frame (model_version, group_name,
+            release_date, countries).
+        released: benchmark name -> release date.
+
+    Returns:
+        The frame :func:`read_irt_rows` documents.
+    """
+    rows = raw.copy()
+    info = eci.drop_duplicates("model_version").set_index("model_version")
+    group = rows["model_version"].map(info["group_name"])
+    rows["model_name"] = group.fillna(rows["model_version"]).astype(str)
+    rows["model_key"] = model_key(rows["model_name"]).astype(str)
+    rows["release_date"] = rows["version_date"].fillna(rows["model_version"].map(
+        info["release_date"]))
+    by_version = dict(zip(eci["model_version"].astype(str), eci["countries"], strict=False))
+    own = rows["countries"] if "countries" in rows.columns else pd.Series(
+        [[] for _ in range(len(rows))], index=rows.index)
+    rows["countries"] = [list(by_version.get(v) or (list(c) if isinstance(c, list | tuple |
+                                                                            np.ndarray) else []))
+                         for v, c in zip(rows["model_version"].astype(str), own, strict=True)]
+    rows["benchmark_release_date"] = pd.to_datetime(rows["benchmark"].map(released))
+    cols = ["model_key", "model_name", "model_version", "release_date", "benchmark", "score",
+            "raw", "run_date", "benchmark_release_date", "provenance", "countries"]
+    out = rows[cols].reset_index(drop=True)
+    out["score"] = out["score"].astype(np.float64)
+    return out
 
 
 def read_irt_rows(directory: Path, *, benchmarks: tuple[IrtBenchmark, ...] = IRT_BENCHMARKS
@@ -247,20 +362,9 @@ def read_irt_rows(directory: Path, *, benchmarks: tuple[IrtBenchmark, ...] = IRT
     eci = read_published_eci(directory)
     frames = [_read_one(directory, b) for b in benchmarks]
     rows = pd.concat(frames, ignore_index=True)
-    info = eci.drop_duplicates("model_version").set_index("model_version")
-    group = rows["model_version"].map(info["group_name"])
-    rows["model_name"] = group.fillna(rows["model_version"]).astype(str)
-    rows["model_key"] = model_key(rows["model_name"]).astype(str)
-    rows["release_date"] = rows["version_date"].fillna(rows["model_version"].map(
-        info["release_date"]))
-    by_version = dict(zip(eci["model_version"].astype(str), eci["countries"], strict=True))
-    rows["countries"] = [list(by_version.get(v, [])) for v in rows["model_version"].astype(str)]
-    released = read_benchmark_release_dates(directory)
-    rows["benchmark_release_date"] = pd.to_datetime(rows["benchmark"].map(released))
     if not len(rows):
         raise SchemaError("no benchmark rows with a model version and a score", file=str(directory))
-    cols = ["model_key", "model_name", "model_version", "release_date", "benchmark", "score",
-            "raw", "run_date", "benchmark_release_date", "provenance", "countries"]
-    out = rows[cols].reset_index(drop=True)
-    out["score"] = out["score"].astype(np.float64)
-    return out
+    # The ECI file's countries win; the benchmark file's own Country column is not used here
+    # (kept as before, so the published agreement figures do not move).
+    rows = rows.drop(columns="countries")
+    return group_rows(rows, eci, read_benchmark_release_dates(directory))

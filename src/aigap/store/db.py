@@ -38,8 +38,24 @@ def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _migration_2(con: duckdb.DuckDBPyConnection) -> None:
-    """File-level records: every input file imported (size, sha256, where it came from), so
-    an update recognises unchanged files before parsing them."""
+    """v2: the model table records training hardware (Epoch's "Training hardware")."""
+    con.execute("ALTER TABLE model ADD COLUMN IF NOT EXISTS training_hardware VARCHAR")
+
+
+def _migration_3(con: duckdb.DuckDBPyConnection) -> None:
+    """The capability index: raw benchmark rows, benchmark facts and the fit cache."""
+    for name in ("benchmark_row", "model_group", "benchmark_info"):
+        con.execute(schema.TABLES[name].ddl())
+    con.execute(schema.INDEX_FIT_DDL)
+
+
+def _migration_4(con: duckdb.DuckDBPyConnection) -> None:
+    """v4: file-level records: every input file imported (size, sha256, where it came from),
+    so an update recognises unchanged files before parsing them.
+
+    A later migration that adds a table rows are backfilled into (``schema.BACKFILL``) must
+    empty ``source_file``, so that every file is parsed once more and its stored vintages
+    get the new rows."""
     con.execute(SOURCE_FILE_DDL)
 
 
@@ -60,7 +76,7 @@ CREATE TABLE IF NOT EXISTS source_file (
 ORIGINS = ("bundled", "starter", "download", "mirror", "import")
 
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
-    1: _migration_1, 2: _migration_2}
+    1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4}
 
 
 @dataclass(frozen=True)
@@ -222,6 +238,8 @@ class Store:
                 key = (p.dataset, p.file.sha256)
                 if key in stored or key in seen:
                     vid, rows = stored.get(key, (-1, p.n_rows))
+                    if key in stored:
+                        self._backfill(vid, p.frames)
                     outcomes.append(DatasetOutcome(p.source, p.dataset, p.file.name,
                                                    "unchanged", vid, rows, dict(p.skipped),
                                                    p.data_as_of))
@@ -300,6 +318,22 @@ class Store:
         """A value from the ``meta`` table, None when unset."""
         row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return str(row[0]) if row else None
+
+    def _backfill(self, vintage_id: int, frames: Mapping[str, pd.DataFrame]) -> None:
+        """Give a stored vintage the rows of tables added after it was imported.
+
+        A file imported before a table existed (e.g. ``benchmark_row``, schema v3) is
+        "unchanged" when imported again, so without this the new table would stay empty
+        for it until the publisher changed the file.
+        """
+        for table, frame in frames.items():
+            if table not in schema.BACKFILL or not len(frame):
+                continue
+            (n,), = self.con.execute(
+                f'SELECT count(*) FROM "{table}" WHERE vintage_id = ?',  # noqa: S608
+                [vintage_id]).fetchall()
+            if n == 0:
+                self._insert(table, frame.assign(vintage_id=vintage_id))
 
     def _insert(self, table: str, frame: pd.DataFrame) -> None:
         """Insert canonical rows (with a ``vintage_id`` column) in one statement."""
@@ -446,13 +480,12 @@ class Store:
     def known_files(self, source: str | None = None) -> dict[str, int | None]:
         """sha256 -> size in bytes of every input file already imported (for ``source``).
 
-        Files recorded before file records existed (schema v1) come from the vintage table
-        with an unknown size (None), which matches on the hash alone.
+        Only files recorded since file records exist (schema v4): files imported by an older
+        aigap are parsed once more (the store then backfills tables added since, see
+        ``_backfill``) and recorded.
         """
         where, params = ("WHERE source = ?", [source]) if source else ("", [])
-        known: dict[str, int | None] = {
-            str(h): None for (h,) in self.con.execute(
-                f"SELECT DISTINCT sha256 FROM vintage {where}", params).fetchall()}  # noqa: S608
+        known: dict[str, int | None] = {}
         for h, n in self.con.execute(
                 f"SELECT sha256, bytes FROM source_file {where}", params).fetchall():  # noqa: S608
             known[str(h)] = None if n is None else int(n)
@@ -510,6 +543,32 @@ class Store:
         return {str(r[0]) for r in self.con.execute(
             "SELECT DISTINCT v.dataset FROM score s JOIN vintage v USING (vintage_id) "
             "WHERE s.metric = ?", [metric]).fetchall()}
+
+    def table_datasets(self, table: str) -> set[str]:
+        """Datasets (any vintage) with rows in a canonical table."""
+        if table not in schema.TABLES:
+            raise SourceError(f"unknown table {table!r}")
+        return {str(r[0]) for r in self.con.execute(
+            f'SELECT DISTINCT v.dataset FROM "{table}" t '  # noqa: S608
+            "JOIN vintage v USING (vintage_id)").fetchall()}
+
+    def index_fit(self, key: str) -> str | None:
+        """The cached aci fit (JSON) stored under ``key``, or None."""
+        has = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'index_fit'"
+        ).fetchone()
+        if not has or not has[0]:
+            return None
+        row = self.con.execute("SELECT fit_json FROM index_fit WHERE fit_key = ?",
+                               [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def put_index_fit(self, key: str, fit_json: str) -> None:
+        """Cache an aci fit under ``key`` (derived data: replaces any entry with that key)."""
+        if self.read_only:
+            raise AigapError(f"{self.path}: store opened read-only")
+        self.con.execute("INSERT OR REPLACE INTO index_fit VALUES (?, ?, ?)",
+                         [key, datetime.now(UTC).replace(tzinfo=None), fit_json])
 
     def metric_summary(self, vintage_ids: Iterable[int]) -> pd.DataFrame:
         """Per metric in the given vintages: models, first and last release, sources."""

@@ -45,6 +45,8 @@ class Selection:
     bundled_snapshot: date | None = None
     #: the newest release (or observation) date among the rows read, before any as-of cut
     coverage_end: date | None = None
+    #: for scores aigap fitted itself (the ``aci`` index): which fit produced them
+    fit: dict[str, Any] | None = None
     #: the evaluator classes of the scores used (third-party, arena, reported, user)
     evaluators: list[str] = field(default_factory=list)
 
@@ -71,6 +73,7 @@ class Selection:
             "hindsight": self.hindsight,
             "evaluators": self.evaluators,
             "bundled_starter_data": self.starter,
+            **({"fit": self.fit} if self.fit is not None else {}),
             "bundled_snapshot": (self.bundled_snapshot.isoformat() if self.bundled_snapshot
                                  else None),
         }
@@ -440,15 +443,22 @@ def _observations(store: Store, metric: str, ids: tuple[int, ...]) -> pd.DataFra
 
 
 def load_scores(
-    store: Store, metric: str, *, as_of: date | None = None, evaluator: str = "auto"
+    store: Store, metric: str, *, as_of: date | None = None, evaluator: str = "auto",
+    until: date | None = None,
 ) -> tuple[pd.DataFrame, Selection]:
     """Scores on one metric as of a date, one row per model key (see load_observations).
 
     For ratings observed over time the latest observation on or before ``as_of`` is used;
     where a model has several settings or sources, its best score among the chosen
     evaluator class (:func:`select_evaluators`; ``Selection.evaluators`` says which).
+    ``until`` also leaves out models released and ratings observed after it while reading
+    the vintages of ``as_of`` (a past period in another date's data).
     """
     frame, sel = load_observations(store, metric, as_of=as_of)
+    if until is not None:
+        ts = pd.Timestamp(until)
+        frame = frame[(frame["release_date"] <= ts)
+                      & (frame["observed_on"].isna() | (frame["observed_on"] <= ts))]
     frame, sel.evaluators = select_evaluators(frame, evaluator)
     frame = frame.sort_values(["model_key", "observed_on"], na_position="first")
     frame = frame.drop_duplicates(["model_key", "setting", "source_url"], keep="last")
@@ -531,3 +541,71 @@ def read_table(
         sel.data_dates = {d: v for d, v in sel.data_dates.items() if d not in late}
         sel.warnings = [w for w in sel.warnings if not any(d in w for d in late)]
     return store.read(table, sel.vintages.values()), sel
+
+
+def load_index_rows(store: Store, *, as_of: date | None = None
+                    ) -> tuple[pd.DataFrame, Selection]:
+    """The raw benchmark rows aigap's capability index (``aci``) fits, with their vintages.
+
+    Reads ``benchmark_row`` from each benchmark dataset's vintage for ``as_of`` (current by
+    default), groups versions into models by the stored ECI file's model names and release
+    dates (see :func:`aigap.sources.epoch_irt.group_rows`) and adds benchmark release dates
+    from ``benchmark_info``. The rows are *not* cut to ``as_of`` here: the fit's as-of rule
+    (:func:`aigap.analysis.index.rows_as_of`) does that, on release, run and benchmark dates.
+
+    Raises:
+        QueryError: no raw benchmark rows are stored (run ``aigap update``).
+    """
+    row_sets = store.table_datasets("benchmark_row")
+    if not row_sets:
+        raise QueryError("metric: no raw benchmark rows for 'aci' in the store; run `aigap "
+                         "update` (or `aigap update --from DIR` with Epoch's benchmark_data) "
+                         "first", parameter="metric")
+    datasets = (row_sets | store.table_datasets("benchmark_info")
+                | store.table_datasets("model_group"))
+    sel = choose_vintages(store, as_of, None, datasets)
+    fallback = [w for w in sel.warnings if w.startswith("no vintage of ")]
+    if len(fallback) > 1:
+        sel.warnings = [w for w in sel.warnings if w not in fallback] + [
+            f"no vintage of {len(fallback)} benchmark datasets is as old as {as_of}; the "
+            "oldest stored are used, cut to the rows dated on or before it (no hindsight)"]
+    ids = tuple(sorted(sel.vintages.values()))
+    frame = memo(store, ("index_rows", ids), lambda: _index_rows(store, ids))
+    if len(frame):
+        newest = frame["release_date"].max()
+        sel.coverage_end = None if pd.isna(newest) else pd.Timestamp(newest).date()
+    return frame, sel
+
+
+def load_published_eci(store: Store, selection: Selection) -> pd.DataFrame:
+    """Epoch's published ECI per fitted model (DataFrame[model_key, eci]) in the vintages of
+    ``selection`` (from :func:`load_index_rows`), keyed like the index's model groups."""
+    from aigap.sources.readers import model_key
+
+    ids = tuple(sorted(selection.vintages.values()))
+    eci = memo(store, ("index_groups", ids), lambda: _eci_groups(store, ids))
+    out = pd.DataFrame({"model_key": model_key(eci["group_name"]).astype(str),
+                        "eci": eci["eci"]}).dropna(subset=["eci"])
+    return out.drop_duplicates("model_key").reset_index(drop=True)
+
+
+def _eci_groups(store: Store, ids: tuple[int, ...]) -> pd.DataFrame:
+    from aigap.sources.epoch_irt import published_groups
+
+    groups = _as_lists(store.read("model_group", ids), ("countries",))
+    return published_groups(groups.drop(columns=["vintage_id", "dataset", "source"]))
+
+
+def _index_rows(store: Store, ids: tuple[int, ...]) -> pd.DataFrame:
+    from aigap.sources.epoch_irt import group_rows
+
+    raw = _as_lists(store.read("benchmark_row", ids), ("countries",))
+    raw = raw.rename(columns={"release_date": "version_date"})
+    for col in ("version_date", "run_date"):
+        raw[col] = pd.to_datetime(raw[col])
+    eci = memo(store, ("index_groups", ids), lambda: _eci_groups(store, ids))
+    info = store.read("benchmark_info", ids)
+    released = pd.Series(pd.to_datetime(info["release_date"]).to_numpy(),
+                         index=info["benchmark"].astype(str))
+    released = released[~released.index.duplicated()]
+    return group_rows(raw.drop(columns=["vintage_id", "dataset", "source"]), eci, released)
