@@ -100,7 +100,8 @@ def choose_vintages(store: Store, as_of: date | None, sources: tuple[str, ...] |
     sel = Selection(as_of=as_of, vintages=ids,
                     warnings=[str(w.message) for w in caught
                               if issubclass(w.category, VintageFallbackWarning)],
-                    data_dates=store.data_dates(ids.values()))
+                    data_dates=store.data_dates(ids.values()),
+                    bundled_snapshot=store.bundled_snapshot(ids.values()))
     return sel
 
 
@@ -281,6 +282,11 @@ METRIC_SOURCES: dict[str, tuple[str, str]] = {
 }
 
 
+#: Metrics computed from stored rows rather than stored (aigap's own capability index,
+#: fitted as of the date asked): id -> readable name.
+COMPUTED_METRICS: dict[str, str] = {"aci": "aigap Capability Index"}
+
+
 def resolve_metric(store: Store, name: str, *, parameter: str = "metric") -> str:
     """The metric id in the store that ``name`` means ("ECI", "GPQA Diamond", "gpqa-diamond").
 
@@ -289,10 +295,13 @@ def resolve_metric(store: Store, name: str, *, parameter: str = "metric") -> str
             (LMArena ratings...), the message names the command that brings it; otherwise
             it names the closest metric ids and ``aigap metrics``.
     """
-    from aigap.analysis.names import match_name, metric_candidates
+    from aigap.analysis.names import match_name, metric_candidates, normalise_name
 
     if store.metric_datasets(name):
         return name
+    for ident, readable in COMPUTED_METRICS.items():
+        if normalise_name(name) in (normalise_name(ident), normalise_name(readable)):
+            return ident
     known = metrics(store)["metric"].astype(str).tolist()
     low = str(name).strip().lower()
     for prefix, (what, command) in METRIC_SOURCES.items():
@@ -304,7 +313,8 @@ def resolve_metric(store: Store, name: str, *, parameter: str = "metric") -> str
     if not known:
         raise QueryError(f"{parameter}: no scores in the store; run `aigap update` first")
     try:
-        return match_name(name, metric_candidates(known), what="metric", parameter=parameter)
+            return match_name(name, {**metric_candidates(known), **COMPUTED_METRICS},
+                          what="metric", parameter=parameter)
     except QueryError as exc:
         if len(known) > FEW_METRICS:
             raise
