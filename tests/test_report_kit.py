@@ -68,7 +68,7 @@ def test_lag_cite_names_seed_and_the_reproducing_command(page: tuple[object, str
 
 def test_header_lists_each_sources_data_date(page: tuple[object, str],
                                              mirror_store: Path) -> None:
-    from aigap.api import sources
+    from aigap.api import data_sources as sources
 
     _, html = page
     with Store(mirror_store, read_only=True) as st:

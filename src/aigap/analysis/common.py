@@ -14,7 +14,8 @@ import pandas as pd
 
 from aigap.errors import QueryError
 
-__all__ = ["fmt", "fmt_interval", "iso_date", "jsonable", "num", "parse_date", "to_timestamp"]
+__all__ = ["check_seed", "fmt", "fmt_interval", "iso_date", "jsonable", "num", "parse_as_of",
+           "parse_date", "to_timestamp"]
 
 
 def jsonable(value: Any) -> Any:
@@ -111,3 +112,31 @@ def to_timestamp(value: object, what: str) -> pd.Timestamp:
     if pd.isna(ts):
         raise QueryError(f"{what} is missing (expected YYYY-MM-DD)")
     return ts.normalize()
+
+
+def parse_as_of(text: str | date | None, parameter: str = "as_of") -> date | None:
+    """Parse an as-of date and refuse one after today: the data cannot say what is not yet
+    known, and a far-future date would otherwise cost a full computation for nothing.
+
+    Raises:
+        QueryError: naming the parameter (not a date, or in the future).
+    """
+    day = parse_date(text, parameter)
+    today = date.today()
+    if day is not None and day > today:
+        raise QueryError(f"{parameter}: {day} is in the future (today is {today}); the data "
+                         "cannot say what is not yet known", parameter=parameter)
+    return day
+
+
+def check_seed(seed: Any, parameter: str = "seed") -> int:
+    """A random-generator seed: a whole number >= 0 (numpy refuses negative seeds with a
+    traceback; here it is one line naming the parameter).
+
+    Raises:
+        QueryError: naming the parameter.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise QueryError(f"{parameter}: expected a whole number >= 0, got {seed!r}",
+                         parameter=parameter)
+    return int(seed)

@@ -486,8 +486,12 @@ def index(
     Raises:
         QueryError: bad parameters, no raw rows stored, anchors missing.
     """
-    d_as_of = parse_date(as_of, "as_of")
+    from aigap.analysis.common import check_seed, parse_as_of
+
+    d_as_of = parse_as_of(as_of, "as_of")
     d_since = parse_date(since, "since")
+    if seed is not None:
+        check_seed(seed)
     if d_as_of and d_as_of > date.today():
         raise QueryError(f"as_of: {d_as_of} is in the future (today is {date.today()})",
                          parameter="as_of")

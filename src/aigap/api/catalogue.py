@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from aigap.analysis.common import parse_date
+from aigap.analysis.common import parse_as_of, parse_date
 from aigap.api.context import analysis_store
 from aigap.errors import QueryError
 from aigap.store import Store
@@ -80,7 +80,7 @@ def models(
     rule = check_rule(attribution)
     d_since = parse_date(since, "since")
     d_until = parse_date(until, "until")
-    d_as_of = parse_date(as_of, "as_of")
+    d_as_of = parse_as_of(as_of)
     if d_since and d_until and d_since > d_until:
         raise QueryError(f"since {d_since} is after until {d_until}")
     group = resolve_group(country) if country else None
@@ -175,7 +175,7 @@ def scores(
     from aigap.attribution.rules import lag_rule, membership
     from aigap.store.frames import load_observations, load_scores
 
-    d_as_of = parse_date(as_of, "as_of")
+    d_as_of = parse_as_of(as_of)
     load = load_scores if per_model else load_observations
     with analysis_store(home, store) as st:
         frame, sel = load(st, metric, as_of=d_as_of)

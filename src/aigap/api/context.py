@@ -7,12 +7,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from aigap.analysis.common import parse_date
+from aigap.analysis.common import check_seed, parse_as_of, parse_date
 from aigap.store import Store, open_store
 from aigap.store.frames import Selection
 
-__all__ = ["analysis_store", "credits_for", "data_note", "ensure_bundled", "ensure_starter",
-           "parse_date", "reading_store"]
+__all__ = ["analysis_store", "check_seed", "credits_for", "data_note", "ensure_bundled",
+           "ensure_starter", "parse_as_of", "parse_date", "reading_store"]
 
 
 @contextmanager
@@ -73,6 +73,7 @@ def ensure_bundled(store: Store, *, updating: Iterable[str] = ()) -> bool:
 
         if {resolve_source(n).name for n in updating} & set(BUNDLED_SOURCES):
             return False
+    import logging
     from datetime import datetime
 
     from aigap.api.data import store_parsed
@@ -80,8 +81,11 @@ def ensure_bundled(store: Store, *, updating: Iterable[str] = ()) -> bool:
     from aigap.sources.bundled import load_bundled, snapshot_date
     from aigap.sources.starter import starter_files
 
-    starter = get_source("starter")
     stamp = snapshot_date()
+    logging.getLogger("aigap.first_run").info(
+        "First run: loading the Epoch AI snapshot of %s bundled with aigap into %s (a few "
+        "seconds, once).", stamp.isoformat(), store.path)
+    starter = get_source("starter")
     sources = {name: get_source(name) for name in (*BUNDLED_SOURCES, starter.name)}
     parsed = load_bundled() + [d for f in starter_files() for d in starter.parse(f)]
     store.set_meta("bundled_snapshot", stamp.isoformat())

@@ -140,6 +140,9 @@ def import_path(store: Store, source_name: str, path: Path | str, *,
         progress(len(new), len(new), "")
     if not parsed and not same:
         raise SourceError(f"{path}: no {source.name} data found")
+    if parsed and not any(p.n_rows for p in parsed) and not same:
+        raise SourceError(f"{path}: no data rows (an empty or header-only file); nothing "
+                          "imported, the stored data stays current")
     outcomes = store_parsed(store, parsed, {source.name: source}, origin="import",
                             files=_records(source.name, new)) if parsed else []
     store.confirm_files((fp.sha256 for fp in same), "import")
@@ -158,7 +161,7 @@ def _parse_file(source: Source, path: Path, defaults: Mapping[str, Any] | None
         if file.basename.lower().endswith(SIDECAR_SUFFIX):
             return []
         return parse_results(file, defaults={**read_sidecar(file), **defaults})
-    return source.parse(file)
+    return _parse_released(source, file)
 
 
 def _claimed(source: Source, path: Path) -> bool:
@@ -309,10 +312,21 @@ def _parse_task(task: tuple[str, Path]) -> list[ParsedDataset]:
     from aigap.store.derive import with_derived
 
     name, path = task
-    parsed = get_source(name).parse(SourceFile.from_path(path))
+    parsed = _parse_released(get_source(name), SourceFile.from_path(path))
     # Derived tables (TOP500 per-country indicators) are computed here, in the worker, so
     # they are parallel too; the store's own derive step then has nothing left to do.
     return [d.conform() for d in with_derived(parsed)]
+
+
+def _parse_released(source: Source, file: SourceFile) -> list[ParsedDataset]:
+    """Parse a file, then let go of its bytes (the datasets keep its name, URL and sha256),
+    so they are not held while the rows are written nor sent back from a worker."""
+    parsed = source.parse(file)
+    light = file.released()
+    for d in parsed:
+        if d.file is file:
+            d.file = light
+    return parsed
 
 
 def _pool_size(workers: int | None) -> int:
@@ -327,9 +341,11 @@ def _start_pool(n: int) -> Any:
     background, while the caller is still sorting files), so the first task finds them
     ready."""
     import multiprocessing
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_die_with_parent, initargs=(os.getpid(),))
     for _ in range(n):
         pool.submit(_warm_up)
     return pool
@@ -366,6 +382,38 @@ def _parse_each(tasks: list[tuple[str, Path]], *, workers: int | None, pool: Any
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return out
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initialiser: end this parse worker as soon as its parent (``aigap update``)
+    dies, even by SIGKILL, so no orphan keeps parsing (and holding memory).
+
+    On Linux the kernel sends SIGKILL on the parent's death (``PR_SET_PDEATHSIG``);
+    everywhere, a daemon thread also checks twice a second that the parent is still there.
+    """
+    import os
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=watch, name="aigap-parent-watch", daemon=True).start()
 
 
 MIRROR_URL_ENV = "AIGAP_MIRROR_URL"
@@ -422,7 +470,7 @@ def update_live(
                     same.append(file.sha256)  # these bytes are stored: no need to parse
                     continue
                 records.append(FileRecord(src.name, file.name, file.sha256, len(file.data)))
-                parsed.extend(src.parse(file))
+                parsed.extend(_parse_released(src, file))
     finally:
         if own:
             dl.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from aigap.analysis.common import parse_date
+from aigap.analysis.common import parse_as_of, parse_date
 from aigap.errors import QueryError
 from aigap.store import Store
 from aigap.store.frames import read_table
@@ -47,7 +47,7 @@ def top500(
                 raise QueryError(f"country: {c!r} is not a country")
             codes.append(code)
     d_since = parse_date(since, "since")
-    d_as_of = parse_date(as_of, "as_of")
+    d_as_of = parse_as_of(as_of)
     with analysis_store(home, store) as st:
         systems, sel = read_table(st, "system", source="top500", as_of=d_as_of,
                                   all_vintages=True)
@@ -102,11 +102,11 @@ def clusters(
 
     with analysis_store(home, store) as st:
         frame, sel = read_table(st, "cluster", source="epoch-clusters",
-                                as_of=parse_date(as_of, "as_of"))
+                                as_of=parse_as_of(as_of))
     if frame.empty:
         raise QueryError("no AI-supercomputer data in the store; run `aigap update`")
     if dates is None:
-        end = pd.Timestamp(parse_date(as_of, "as_of") or frame["first_operational"].max())
+        end = pd.Timestamp(parse_as_of(as_of) or frame["first_operational"].max())
         when = list(pd.date_range("2019-01-01", end, freq="QS"))
     else:
         when = [pd.Timestamp(str(parse_date(d, "date"))) for d in dates]

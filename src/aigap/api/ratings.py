@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aigap.analysis.common import parse_date
+from aigap.analysis.common import check_seed, parse_as_of, parse_date
 from aigap.errors import QueryError
 from aigap.store import Store
 from aigap.store.frames import load_observations, read_table
@@ -62,8 +62,9 @@ def arena_gap(
     rule = check_rule(attribution)
     lead_g, foll_g = resolve_group(leader), resolve_group(follower)
     d_since = parse_date(since, "since")
+    seed = check_seed(seed)
     with analysis_store(home, store) as st:
-        obs, sel = _observations(st, category, parse_date(as_of, "as_of"), lead_g, foll_g,
+        obs, sel = _observations(st, category, parse_as_of(as_of), lead_g, foll_g,
                                  rule)
     if d_since:
         obs = obs[obs["observed_on"] >= pd.Timestamp(d_since)]
@@ -97,7 +98,8 @@ def arena_languages(
 
     rule = check_rule(attribution)
     lead_g, foll_g = resolve_group(leader), resolve_group(follower)
-    d_as_of = parse_date(as_of, "as_of")
+    d_as_of = parse_as_of(as_of)
+    seed = check_seed(seed)
     with analysis_store(home, store) as st:
         en, sel = _observations(st, "english", d_as_of, lead_g, foll_g, rule)
         zh, _ = _observations(st, "chinese", d_as_of, lead_g, foll_g, rule)
@@ -147,7 +149,7 @@ def leaderboard(
     source, metric = boards[board]
     from aigap.api.context import analysis_store
 
-    d_as_of = parse_date(as_of, "as_of")
+    d_as_of = parse_as_of(as_of)
     with analysis_store(home, store) as st:
         models, sel = read_table(st, "model", source=source, as_of=d_as_of)
         scores, _ = read_table(st, "score", source=source, as_of=d_as_of)
@@ -231,10 +233,9 @@ def indicators(
     ``exact=True`` for exact ids only); ``countries`` are ISO3 codes or names.
     """
     from aigap.api.context import analysis_store
-    from aigap.attribution.countries import to_iso3
     from aigap.store.frames import select_vintages
 
-    d_as_of = parse_date(as_of, "as_of")
+    d_as_of = parse_as_of(as_of)
     with analysis_store(home, store) as st:
         sel = select_vintages(st, d_as_of, table="indicator")
         frame = st.read("indicator", sel.vintages.values())
@@ -248,8 +249,7 @@ def indicators(
             i == w or (not exact and i.startswith(w)) for w in wanted))
         frame = frame[keep]
     if countries:
-        codes = [c.upper() if len(c) == 3 and c.isalpha() else to_iso3(c, column="country")
-                 for c in countries]
+        codes = [c.upper() if len(c) == 3 and c.isalpha() else _country(c) for c in countries]
         frame = frame[frame["country"].isin(codes)]
     frame = frame.sort_values(["indicator_id", "country", "date"]).reset_index(drop=True)
     frame.attrs["selection"] = sel
@@ -355,3 +355,15 @@ def arena_rating_halfwidth(*, category: str = "full", top: int = 10,
     obs = obs.assign(rank=obs.groupby("observed_on")["value"].rank(ascending=False))
     half = (obs.loc[obs["rank"] <= top, "upper"] - obs.loc[obs["rank"] <= top, "lower"]) / 2
     return float(half.median())
+
+
+def _country(text: str) -> str:
+    """The ISO3 code of a country name for the ``countries`` parameter (``--country``)."""
+    from aigap.attribution.countries import to_iso3
+    from aigap.errors import AttributionError
+
+    try:
+        return str(to_iso3(text, column="country"))
+    except AttributionError:
+        raise QueryError(f"countries: unknown country {text!r}; expected an ISO3 code "
+                         "(USA, CHN...) or a country name", parameter="countries") from None

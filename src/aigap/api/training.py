@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aigap.analysis.common import parse_date
+from aigap.analysis.common import check_seed, parse_as_of, parse_date
 from aigap.errors import QueryError
 from aigap.store import Store
 from aigap.store.frames import Selection, load_models
@@ -110,7 +110,8 @@ def compute(
 
     rule = check_rule(attribution)
     resolve_group(leader), resolve_group(follower)  # unknown groups fail before any reading
-    d_as_of = parse_date(as_of, "as_of")
+    d_as_of = parse_as_of(as_of)
+    seed = check_seed(seed)
     d_since = parse_date(since, "since")
     if top < 1:
         raise QueryError(f"top: expected a whole number >= 1, got {top}")

@@ -134,4 +134,8 @@ def group_scores(scores: pd.DataFrame, group: Group, rule: str) -> pd.DataFrame:
         "upper": part["upper"].astype("float64").to_numpy(),
         "stderr": part["stderr"].astype("float64").to_numpy(),
     })
+    if "model_id" in part and part["model_id"].notna().all():  # identity given by the store
+        frame["model_id"] = part["model_id"].to_numpy()
+        frame["display_name"] = part["display_name"].to_numpy()
+        return frame
     return assign_model_ids(frame).frame

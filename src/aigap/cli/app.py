@@ -43,7 +43,6 @@ class State:
     """Options shared by every command."""
 
     home: Path | None = None
-    argv: tuple[str, ...] = ()
 
 
 state = State()
@@ -51,7 +50,6 @@ state = State()
 
 @app.callback()
 def _global(
-    ctx: typer.Context,
     home: Annotated[
         Path | None,
         typer.Option(
@@ -63,22 +61,6 @@ def _global(
     ] = None,
 ) -> None:
     state.home = home
-    _first_run_notice(ctx.invoked_subcommand)
-
-
-#: Commands that do not load the bundled data on a new home (they bring their own).
-_NO_BUNDLED_LOAD = {"update", "import", "serve"}
-
-
-def _first_run_notice(command: str | None) -> None:
-    """On a new data home, say (on stderr) why the first answer takes a few seconds."""
-    if command in (None, *_NO_BUNDLED_LOAD) or {"-h", "--help"} & set(state.argv):
-        return
-    from aigap.config import get_settings
-
-    if not get_settings(state.home).store_path.exists():
-        typer.echo("First run: loading the Epoch AI snapshot bundled with aigap into "
-                   f"{get_settings(state.home).store_path} (a few seconds, once).", err=True)
 
 
 FormatOption = Annotated[
@@ -198,7 +180,6 @@ def main(argv: list[str] | None = None) -> None:
     """
     load_commands()
     state.home = None
-    state.argv = tuple(sys.argv[1:] if argv is None else argv)
     try:
         result = app(args=argv, standalone_mode=False, prog_name="aigap")
         if isinstance(result, int) and result:

@@ -30,13 +30,14 @@ Seed = Annotated[int, typer.Option("--seed", help="Seed of the random generator.
 def _run(ids: list[str] | None, as_of: str | None, claims: list[Path] | None,
          bootstrap: int, seed: int) -> list[ClaimResult]:
     from aigap.api import metrics
-    from aigap.api.context import analysis_store, parse_date
+    from aigap.api.context import analysis_store, check_seed, parse_as_of
     from aigap.claims.cache import evaluate_cached
     from aigap.claims.evaluate import Options
     from aigap.claims.registry import load_claims
     from aigap.errors import ClaimError, QueryError
 
-    when = parse_date(as_of, "--as-of")
+    when = parse_as_of(as_of, "--as-of")
+    seed = check_seed(seed, "--seed")
     if bootstrap < 0:
         raise QueryError(f"--bootstrap: expected a number >= 0, got {bootstrap}")
     with analysis_store(state.home) as store:

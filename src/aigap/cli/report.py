@@ -50,13 +50,16 @@ def report_cmd(
         TimeRemainingColumn,
     )
 
+    from aigap.api.context import check_seed, parse_as_of
     from aigap.config import get_settings
     from aigap.present.vega import vega_bundle
     from aigap.report.build import build_report
     from aigap.report.html import export_charts, write_report
 
-    # Building the inline Vega bundle takes ~2 s in vl-convert (native code) unless an
-    # earlier run left it in the cache; start it now so it overlaps with the analyses.
+    parse_as_of(as_of, "--as-of")  # refused before any work (sections would only note it)
+    check_seed(seed, "--seed")
+    # Building the inline Vega bundle takes ~2 s in vl-convert (native code); start it now so
+    # it overlaps with the analyses.
     prefetch = ThreadPoolExecutor(max_workers=1)
     bundle = prefetch.submit(vega_bundle, get_settings(state.home).cache_dir)
     prefetch.shutdown(wait=False)
@@ -104,7 +107,7 @@ def serve_cmd(
     from aigap.api.context import analysis_store
     from aigap.web.app import create_app
 
-    with analysis_store(state.home):  # create the store (with the bundled data) if needed
+    with analysis_store(state.home):  # writes only to give an empty store the bundled data
         pass
     application = create_app(state.home, warm=True)
     typer.echo(f"aigap dashboard on http://{host}:{port}/ (API under /api/)", err=True)

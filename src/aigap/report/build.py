@@ -184,8 +184,8 @@ def build_report(
     import time
 
     from aigap import __version__
-    from aigap.api import metrics as store_metrics
     from aigap.api import data_sources as store_sources
+    from aigap.api import metrics as store_metrics
     from aigap.api.catalogue import attribution_rule, group
     from aigap.api.context import parse_date, reading_store
 

@@ -12,7 +12,7 @@ import fnmatch
 import hashlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,16 +32,25 @@ class SourceFile:
         data: the raw bytes.
         url: the publisher URL it was downloaded from, if any.
         path: the local path it was read from, if any.
+        digest: the sha256 of the bytes, kept when the bytes are released (see
+            :meth:`released`).
     """
 
     name: str
     data: bytes
     url: str | None = None
     path: Path | None = None
+    digest: str | None = None
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return self.digest or hashlib.sha256(self.data).hexdigest()
+
+    def released(self) -> SourceFile:
+        """The same file without its bytes (name, URL, path and sha256 kept): what a parsed
+        dataset needs once parsing is done, so a large file's bytes are not held (or sent
+        back from a worker process) while the rows are written."""
+        return replace(self, data=b"", digest=self.sha256)
 
     @property
     def basename(self) -> str:
@@ -120,6 +129,10 @@ class Source:
         header: columns that must all appear in a CSV's header for the source to claim it
             (lets two sources share a pattern such as ``*.csv``).
         parse: the parser.
+        dated_by_file: the ``data_as_of`` of its datasets is the publisher's date of the file
+            (a TOP500 edition, a leaderboard snapshot day named in the file), so a vintage
+            with a newer such date is current even when imported earlier. For every other
+            source the last imported vintage is current (a row's value never decides).
     """
 
     name: str
@@ -132,6 +145,7 @@ class Source:
     patterns: tuple[str, ...]
     parse: Parser
     header: tuple[str, ...] = ()
+    dated_by_file: bool = False
 
     def claims(self, file_name: str, head: bytes = b"") -> bool:
         """Whether a mirror file with this name (and first bytes) belongs to this source."""

@@ -373,4 +373,5 @@ register(Source(
     patterns=("[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9].csv",),
     header=("Model", "Average", "HellaSwag", "TruthfulQA"),
     parse=parse_v1,
+    dated_by_file=True,
 ))

@@ -484,6 +484,7 @@ register(Source(
     urls=(),
     patterns=("leaderboard-text_*.json", "leaderboard-text.json"),
     parse=parse_catalog,
+    dated_by_file=True,
 ))
 register(Source(
     name="lmarena-tables",
@@ -496,4 +497,5 @@ register(Source(
     patterns=("leaderboard_table_*.csv",),
     header=("Model", "License"),
     parse=parse_table,
+    dated_by_file=True,
 ))

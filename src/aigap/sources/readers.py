@@ -598,11 +598,25 @@ def drop_duplicates(frame: pd.DataFrame, key: Sequence[str], *, file: str,
 
 
 def _row_hash(frame: pd.DataFrame) -> pd.Series:
-    """One 64-bit hash per row over the given columns (lists hashed as their text)."""
-    cols = {c: (frame[c].map(repr) if frame[c].dtype == object
-                and frame[c].map(lambda v: isinstance(v, list)).any() else frame[c])
-            for c in frame.columns}
-    return pd.util.hash_pandas_object(pd.DataFrame(cols), index=False)
+    """One 64-bit hash per row over the given columns (lists hashed as their text).
+
+    Column by column, so only one column's hashes are alive at a time; a list column's
+    text is made once per distinct list object (parsers share equal lists), not per row.
+    """
+    import numpy as np
+
+    total = np.zeros(len(frame), dtype=np.uint64)
+    for c in frame.columns:
+        col = frame[c]
+        if col.dtype == object and col.map(lambda v: isinstance(v, list)).any():
+            codes, _ = pd.factorize(col.map(id))
+            first = np.unique(codes, return_index=True)[1]
+            text = col.iloc[first].map(repr)
+            hashed = pd.util.hash_pandas_object(text, index=False).to_numpy(np.uint64)[codes]
+        else:
+            hashed = pd.util.hash_pandas_object(col, index=False).to_numpy(np.uint64)
+        total = (total * np.uint64(1_000_003)) ^ hashed.astype(np.uint64, copy=False)
+    return pd.Series(total, index=frame.index)
 
 
 def to_bools(values: pd.Series, *, file: str, column: str) -> pd.Series:

@@ -592,4 +592,5 @@ register(Source(
     patterns=("top500_*.xls", "top500_*.xlsx", "top500_*.csv", "top500_*.tsv",
               "top500_*.txt"),
     parse=parse,
+    dated_by_file=True,
 ))

@@ -2,15 +2,24 @@
 
 One import call is one transaction: either every dataset in it lands (with its vintage row)
 or the store is left exactly as it was. Re-importing a file whose bytes (sha256) are already
-stored for that dataset is a no-op. The *current* vintage of a dataset is the one with the
-newest ``data_as_of`` (ties: the latest imported); older vintages stay queryable by id.
+stored for that dataset is a no-op. The *current* vintage of a dataset is chosen without
+trusting any row's value: a vintage with rows beats an empty one; then, for sources whose
+files carry the publisher's date (``Source.dated_by_file``: a TOP500 edition, a snapshot day),
+the newest such date; then the latest imported. ``data_as_of`` is never later than the import
+day (a row dated 2999 cannot make a vintage "newest" forever). Older vintages stay queryable
+by id.
+
+Any number of processes may open the store read-only at once; a writer needs it alone. When
+another process holds the file, opening waits up to ``AIGAP_LOCK_WAIT`` seconds (default 5)
+and then fails with one line naming that process and what to do.
 """
 
 from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -124,9 +133,8 @@ class Store:
         read_only: open without write access (e.g. for the web server).
     """
 
-    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
-        import duckdb
-
+    def __init__(self, path: Path | str, *, read_only: bool = False,
+                 brief: bool = False) -> None:
         self.path = Path(path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,20 +143,36 @@ class Store:
                 f"{self.path}: no aigap store here yet; run `aigap update` (or "
                 "`aigap update --from DIR`) first"
             )
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise AigapError(f"{self.path}: cannot open the store: {exc}") from exc
         self.read_only = read_only
         #: Memo of derived frames (see aigap.store.frames.cached); cleared whenever data is written.
         self.cache: dict[tuple[Any, ...], Any] = {}
-        if not read_only:
-            self.migrate()
+        #: Hold the write lock only while writing (see :meth:`writing`); no connection at
+        #: all (no lock, no memory) until the store is first used.
+        self.brief = brief and not read_only
+        self._migrated = read_only
+        self._con: duckdb.DuckDBPyConnection | None = None
+        if not self.brief:
+            self._con = _connect(self.path, read_only=read_only)
+            if not read_only:
+                self.migrate()
+                self._migrated = True
 
     # -- lifecycle -------------------------------------------------------------------------
 
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection (a ``brief`` store opens a read-only one on first use)."""
+        if self._con is None:
+            if not self._migrated:  # first use of a brief store: create / migrate the file
+                with self.writing():
+                    pass
+            self._con = _connect(self.path, read_only=True)
+        return self._con
+
     def close(self) -> None:
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     def __enter__(self) -> Store:
         return self
@@ -189,6 +213,25 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the write connection for the block. A ``brief`` store reads through a
+        read-only connection and takes the file's write lock only here, so parsing a large
+        mirror never keeps readers (``aigap lag``, the dashboard) out; every write must
+        happen inside this block."""
+        if not self.brief:
+            yield
+            return
+        self.close()
+        self._con = _connect(self.path, read_only=False)
+        try:
+            if not self._migrated:
+                self.migrate()
+                self._migrated = True
+            yield
+        finally:
+            self.close()
+
     def import_datasets(
         self,
         parsed: Sequence[ParsedDataset],
@@ -212,7 +255,6 @@ class Store:
         """
         if self.read_only:
             raise AigapError(f"{self.path}: store opened read-only")
-        import pandas as pd
 
         now = datetime.now(UTC).replace(tzinfo=None)
         retrieved = (retrieved_at or now).replace(tzinfo=None)
@@ -222,6 +264,17 @@ class Store:
         for p in parsed:
             p.conform()
         self.cache.clear()
+        with self.writing():
+            return self._write(parsed, licence=licence, licences=licences, now=now,
+                               retrieved=retrieved, origin=origin, files=files)
+
+    def _write(self, parsed: Sequence[ParsedDataset], *, licence: str | None,
+               licences: Mapping[str, str | None] | None, now: datetime,
+               retrieved: datetime, origin: str | Mapping[str, str],
+               files: Sequence[FileRecord]) -> list[DatasetOutcome]:
+        """The import transaction (see :meth:`import_datasets`)."""
+
+        today = now.date()
         outcomes: list[DatasetOutcome] = []
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -232,7 +285,7 @@ class Store:
             }
             seen: set[tuple[str, str]] = set()
             vintage_rows: list[list[Any]] = []
-            batches: dict[str, list[pd.DataFrame]] = {}
+            batches: dict[str, list[tuple[int, pd.DataFrame]]] = {}
             touched: set[str] = set()
             for p in parsed:
                 key = (p.dataset, p.file.sha256)
@@ -248,29 +301,32 @@ class Store:
                 vid_row = self.con.execute("SELECT nextval('vintage_seq')").fetchone()
                 assert vid_row is not None
                 vid = int(vid_row[0])
+                as_of = _clamp(p.data_as_of, today)
                 vintage_rows.append(
                     [vid, p.source, p.dataset, p.file.name, p.file.url,
                      (licences or {}).get(p.source, licence), p.file.sha256,
-                     retrieved, now, p.data_as_of, p.n_rows, p.n_skipped,
+                     retrieved, now, as_of, p.n_rows, p.n_skipped,
                      json.dumps(dict(p.skipped), sort_keys=True)])
                 for table, frame in p.frames.items():
                     if len(frame):
-                        batches.setdefault(table, []).append(frame.assign(vintage_id=vid))
+                        batches.setdefault(table, []).append((vid, frame))
                 touched.add(p.dataset)
                 outcomes.append(DatasetOutcome(p.source, p.dataset, p.file.name, "imported",
-                                               vid, p.n_rows, dict(p.skipped), p.data_as_of))
+                                               vid, p.n_rows, dict(p.skipped), as_of))
             if vintage_rows:
                 self.con.executemany(
                     "INSERT INTO vintage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
                     vintage_rows)
-            for table, frames in batches.items():
-                self._insert(table, pd.concat(frames, ignore_index=True))
+            for table, items in batches.items():
+                self._insert_all(table, items)
             self._refresh_current(touched)
             self._record_files(parsed, files, origin, now)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        finally:
+            self.cache.clear()  # nothing memoised during the write outlives it
         return outcomes
 
     def _record_files(self, parsed: Sequence[ParsedDataset], files: Sequence[FileRecord],
@@ -283,12 +339,12 @@ class Store:
                                  f"{found!r}")
             return found
 
-        rows = {(p.file.sha256, p.source): [p.file.sha256, p.source, len(p.file.data),
-                                             p.file.name, origin_of(p.source), now]
-                for p in parsed}
-        for f in files:
-            rows.setdefault((f.sha256, f.source), [f.sha256, f.source, f.bytes, f.file_name,
-                                                   origin_of(f.source), now])
+        rows = {(f.sha256, f.source): [f.sha256, f.source, f.bytes, f.file_name,
+                                       origin_of(f.source), now] for f in files}
+        for p in parsed:  # a parsed file's bytes may be released: size unknown then
+            rows.setdefault((p.file.sha256, p.source), [
+                p.file.sha256, p.source, len(p.file.data) or None, p.file.name,
+                origin_of(p.source), now])
         if rows:
             self.con.executemany("INSERT OR IGNORE INTO source_file VALUES (?, ?, ?, ?, ?, ?)",
                                  list(rows.values()))
@@ -305,14 +361,23 @@ class Store:
         if origin not in ORIGINS or origin in ("bundled", "starter"):
             raise AigapError(f"origin: expected download, mirror or import, got {origin!r}")
         wanted = sorted(set(shas))
-        if wanted:
-            self.cache.clear()
+        if not wanted or not self._has_bundled(wanted):
+            return
+        self.cache.clear()
+        with self.writing():
             self.con.execute("UPDATE source_file SET origin = ? WHERE origin = 'bundled' "
                              "AND list_contains(?, sha256)", [origin, wanted])
 
+    def _has_bundled(self, shas: list[str]) -> bool:
+        """Whether any of these files is recorded as coming from the bundled snapshot."""
+        row = self.con.execute("SELECT count(*) FROM source_file WHERE origin = 'bundled' "
+                               "AND list_contains(?, sha256)", [shas]).fetchone()
+        return bool(row and row[0])
+
     def set_meta(self, key: str, value: str) -> None:
         """Store one setting in the ``meta`` table (e.g. the bundled snapshot's date)."""
-        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+        with self.writing():
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
     def meta(self, key: str) -> str | None:
         """A value from the ``meta`` table, None when unset."""
@@ -335,38 +400,66 @@ class Store:
             if n == 0:
                 self._insert(table, frame.assign(vintage_id=vintage_id))
 
-    def _insert(self, table: str, frame: pd.DataFrame) -> None:
-        """Insert canonical rows (with a ``vintage_id`` column) in one statement."""
+    def _insert_all(self, table: str, items: list[tuple[int, pd.DataFrame]]) -> None:
+        """Insert each vintage's rows in order: small frames together in one statement,
+        large ones in slices of :data:`INSERT_CHUNK` rows with their vintage id as a
+        constant, never copied whole (a million-row file stays under 1 GB)."""
+        import pandas as pd
+
+        small: list[pd.DataFrame] = []
+        for vid, frame in items:
+            if len(frame) < INSERT_CHUNK:
+                small.append(frame.assign(vintage_id=vid))
+                continue
+            if small:
+                self._insert(table, pd.concat(small, ignore_index=True))
+                small = []
+            for start in range(0, len(frame), INSERT_CHUNK):
+                self._insert(table, frame.iloc[start:start + INSERT_CHUNK], vintage_id=vid)
+        if small:
+            self._insert(table, pd.concat(small, ignore_index=True))
+
+    def _insert(self, table: str, frame: pd.DataFrame, vintage_id: int | None = None) -> None:
+        """Insert canonical rows in one statement, with ``vintage_id`` (else the frame's
+        ``vintage_id`` column)."""
         spec = schema.TABLES[table]
         if frame.empty:
             return
         cols = ", ".join(f'CAST("{c.name}" AS {c.sql})' for c in spec.columns)
+        vid = "vintage_id" if vintage_id is None else str(int(vintage_id))
         self.con.register("_incoming", frame)
         try:
             # Table and column names come from the schema module, never from input.
             self.con.execute(
-                f'INSERT INTO "{spec.name}" SELECT vintage_id::BIGINT, {cols} '  # noqa: S608
+                f'INSERT INTO "{spec.name}" SELECT {vid}::BIGINT, {cols} '  # noqa: S608
                 "FROM _incoming"
             )
         finally:
             self.con.unregister("_incoming")
 
     def _refresh_current(self, datasets: set[str]) -> None:
-        """Mark, for each dataset, the vintage with the newest data_as_of as current."""
+        """Mark, for each dataset, its current vintage: one with rows before an empty one;
+        then the newest publisher's date (sources whose files carry it), never later than
+        the import day; then the latest imported."""
         if not datasets:
             return
+        from aigap.sources.base import all_sources
+
+        dated = sorted(s.name for s in all_sources() if s.dated_by_file)
         self.con.execute(
             """
             UPDATE vintage SET is_current = (vintage.vintage_id = best.vintage_id)
             FROM (
                 SELECT dataset, arg_max(vintage_id, struct_pack(
-                    d := coalesce(data_as_of, DATE '0001-01-01'), i := imported_at,
-                    v := vintage_id)) AS vintage_id
+                    r := n_rows > 0,
+                    d := CASE WHEN list_contains(?, source)
+                              THEN least(data_as_of, imported_at::DATE) END,
+                    i := imported_at, v := vintage_id)) AS vintage_id
                 FROM vintage WHERE list_contains(?, dataset) GROUP BY dataset
             ) best
             WHERE vintage.dataset = best.dataset
             """,
-            [sorted(datasets)],
+            [dated, sorted(datasets)],
         )
 
     # -- reading ---------------------------------------------------------------------------
@@ -391,8 +484,20 @@ class Store:
         """The vintage to use per dataset: the current one, or the newest on or before ``as_of``.
 
         When no vintage of a dataset is that old, the oldest is used and a
-        :class:`VintageFallbackWarning` is issued.
+        :class:`VintageFallbackWarning` is issued. Answers are memoised until the next write.
         """
+        key = ("vintage_ids", as_of, None if sources is None else tuple(sources),
+               None if datasets is None else tuple(sorted(datasets)))
+        if key not in self.cache:
+            self.cache[key] = self._vintage_ids(as_of, key[2], key[3])
+        chosen, notes = self.cache[key]
+        for note in notes:
+            warnings.warn(note, VintageFallbackWarning, stacklevel=2)
+        return dict(chosen)
+
+    def _vintage_ids(self, as_of: date | None, sources: tuple[str, ...] | None,
+                     datasets: tuple[str, ...] | None) -> tuple[dict[str, int], list[str]]:
+        """:meth:`vintage_ids` from the database, with its fallback warnings as text."""
         where, params = ["true"], []
         if sources is not None:
             where.append("list_contains(?, source)")
@@ -405,7 +510,7 @@ class Store:
             rows = self.con.execute(
                 f"SELECT dataset, vintage_id FROM vintage WHERE is_current AND {cond}",  # noqa: S608
                 params).fetchall()
-            return {str(d): int(v) for d, v in sorted(rows)}
+            return {str(d): int(v) for d, v in sorted(rows)}, []
         # Newest vintage dated on or before as_of; else the oldest (a fallback, with a warning).
         rows = self.con.execute(
             f"""
@@ -427,16 +532,13 @@ class Store:
             """,  # noqa: S608
             [*params, as_of]).fetchall()
         chosen: dict[str, int] = {}
+        notes: list[str] = []
         for dataset, vid, fallback, stamp in rows:
             chosen[str(dataset)] = int(vid)
             if fallback:
-                warnings.warn(
-                    f"no vintage of {dataset} is as old as {as_of.isoformat()}; using the "
-                    f"oldest stored (data as of {stamp or 'unknown'})",
-                    VintageFallbackWarning,
-                    stacklevel=2,
-                )
-        return chosen
+                notes.append(f"no vintage of {dataset} is as old as {as_of.isoformat()}; "
+                             f"using the oldest stored (data as of {stamp or 'unknown'})")
+        return chosen, notes
 
     def read(
         self,
@@ -524,22 +626,34 @@ class Store:
             [[int(v) for v in vintage_ids]]).fetchall()
         return {str(r[0]) for r in rows}
 
+    def _vintage_facts(self) -> dict[int, tuple[str, str, date | None]]:
+        """vintage id -> (dataset, source, data_as_of), memoised until the next write."""
+        if ("vintage_facts",) not in self.cache:
+            rows = self.con.execute(
+                "SELECT vintage_id, dataset, source, data_as_of FROM vintage").fetchall()
+            self.cache[("vintage_facts",)] = {int(v): (str(d), str(s), a) for v, d, s, a in rows}
+        facts: dict[int, tuple[str, str, date | None]] = self.cache[("vintage_facts",)]
+        return facts
+
     def sources_of(self, vintage_ids: Iterable[int]) -> dict[str, str]:
         """Dataset -> source of the given vintages."""
-        rows = self.con.execute(
-            "SELECT dataset, source FROM vintage WHERE list_contains(?, vintage_id)",
-            [[int(v) for v in vintage_ids]]).fetchall()
-        return {str(d): str(s) for d, s in rows}
+        facts = self._vintage_facts()
+        return {facts[v][0]: facts[v][1] for v in map(int, vintage_ids) if v in facts}
 
     def data_dates(self, vintage_ids: Iterable[int]) -> dict[str, date | None]:
         """Dataset -> ``data_as_of`` of the given vintages."""
-        rows = self.con.execute(
-            "SELECT dataset, data_as_of FROM vintage WHERE list_contains(?, vintage_id)",
-            [[int(v) for v in vintage_ids]]).fetchall()
-        return {str(d): a for d, a in rows}
+        facts = self._vintage_facts()
+        return {facts[v][0]: facts[v][2] for v in map(int, vintage_ids) if v in facts}
 
     def metric_datasets(self, metric: str) -> set[str]:
-        """Datasets (any vintage) holding scores on ``metric``."""
+        """Datasets (any vintage) holding scores on ``metric`` (memoised until a write)."""
+        key = ("metric_datasets", metric)
+        if key not in self.cache:
+            self.cache[key] = self._metric_datasets(metric)
+        found: set[str] = self.cache[key]
+        return set(found)
+
+    def _metric_datasets(self, metric: str) -> set[str]:
         return {str(r[0]) for r in self.con.execute(
             "SELECT DISTINCT v.dataset FROM score s JOIN vintage v USING (vintage_id) "
             "WHERE s.metric = ?", [metric]).fetchall()}
@@ -567,8 +681,9 @@ class Store:
         """Cache an aci fit under ``key`` (derived data: replaces any entry with that key)."""
         if self.read_only:
             raise AigapError(f"{self.path}: store opened read-only")
-        self.con.execute("INSERT OR REPLACE INTO index_fit VALUES (?, ?, ?)",
-                         [key, datetime.now(UTC).replace(tzinfo=None), fit_json])
+        with self.writing():
+            self.con.execute("INSERT OR REPLACE INTO index_fit VALUES (?, ?, ?)",
+                             [key, datetime.now(UTC).replace(tzinfo=None), fit_json])
 
     def metric_summary(self, vintage_ids: Iterable[int]) -> pd.DataFrame:
         """Per metric in the given vintages: models, first and last release, sources."""
@@ -620,8 +735,80 @@ class Store:
         ).df()
 
 
+def _clamp(day: date | None, today: date) -> date | None:
+    """A vintage's data date, never later than the import day."""
+    return None if day is None else min(day, today)
+
+
+#: Rows per INSERT statement for large frames (bounds DuckDB's copy of the input).
+INSERT_CHUNK = 200_000
+
+#: Seconds to wait for another process to release the store before giving up.
+LOCK_WAIT_ENV = "AIGAP_LOCK_WAIT"
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, waiting briefly while another process holds a conflicting lock,
+    then failing with one line naming that process and what to do."""
+    import os
+    import time
+
+    import duckdb
+
+    try:
+        wait = max(0.0, float(os.environ.get(LOCK_WAIT_ENV, "5")))
+    except ValueError:
+        wait = 5.0
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            text = str(exc)
+            if "lock" not in text.lower():
+                raise AigapError(f"{path}: cannot open the store: {text.splitlines()[0]}"
+                                 ) from exc
+            if time.monotonic() >= deadline:
+                raise AigapError(lock_message(path, text, read_only=read_only)) from exc
+            time.sleep(0.2)
+
+
+def lock_message(path: Path, error: str, *, read_only: bool) -> str:
+    """One line: which process holds the store and what to do (from DuckDB's lock error)."""
+    import re
+
+    found = re.search(r"PID (\d+)", error)
+    pid = int(found.group(1)) if found else None
+    who = f"process {pid}" if pid else "another process"
+    command = _command_of(pid) if pid else None
+    if command:
+        who += f" (`{command}`)"
+    if read_only:
+        todo = "an update or import is writing to it; run this again when it has finished"
+    else:
+        todo = ("wait for it to finish (or stop it, e.g. Ctrl+C in the terminal running "
+                "`aigap serve`), then run this again")
+    return f"{path}: the store is in use by {who}; {todo}"
+
+
+def _command_of(pid: int) -> str | None:
+    """The command line of a process (Linux /proc), shortened to ``aigap ...`` when it is one."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    args = [a.decode(errors="replace") for a in raw.split(b"\0") if a]
+    for i, arg in enumerate(args):
+        if arg.endswith("aigap") or arg == "aigap" or (arg == "-m" and args[i + 1:i + 2] == [
+                "aigap"]):
+            rest = args[i + 2:] if arg == "-m" else args[i + 1:]
+            return " ".join(["aigap", *rest])[:120]
+    return " ".join(args)[:120] or None
+
+
 def open_store(home: Path | str | None = None, *, read_only: bool = False) -> Store:
-    """Open the store of the given (or configured) data directory."""
+    """Open the store of the given (or configured) data directory. A writable store from
+    here is ``brief``: it takes the write lock only while an import writes."""
     from aigap.config import get_settings
 
-    return Store(get_settings(home).store_path, read_only=read_only)
+    return Store(get_settings(home).store_path, read_only=read_only, brief=True)

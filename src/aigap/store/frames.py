@@ -470,11 +470,39 @@ def load_scores(
         frame = frame[(frame["release_date"] <= ts)
                       & (frame["observed_on"].isna() | (frame["observed_on"] <= ts))]
     frame, sel.evaluators = select_evaluators(frame, evaluator)
+    frame = _best_per_key(frame)
+    ids = tuple(sorted(sel.vintages.values()))
+    identity = memo(store, ("identity", metric, ids, evaluator),
+                    lambda: _identity(store, metric, ids, evaluator))
+    frame = frame.join(identity, on="model_key")
+    return frame.reset_index(drop=True), sel
+
+
+def _best_per_key(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per model key: the latest observation per setting and source, then the best
+    of those."""
     frame = frame.sort_values(["model_key", "observed_on"], na_position="first")
     frame = frame.drop_duplicates(["model_key", "setting", "source_url"], keep="last")
     frame = frame.sort_values(["model_key", "value"], ascending=[True, False])
-    frame = frame.drop_duplicates("model_key", keep="first")
-    return frame.reset_index(drop=True), sel
+    return frame.drop_duplicates("model_key", keep="first")
+
+
+def _identity(store: Store, metric: str, ids: tuple[int, ...], evaluator: str
+              ) -> pd.DataFrame:
+    """model_key -> model_id, display_name over every key of the metric in these vintages
+    (docs/identity.md), computed once and shared by every as-of question on them."""
+    from aigap.attribution.identity import assign_model_ids
+
+    frame = memo(store, ("observations", metric, ids),
+                 lambda: _observations(store, metric, ids))
+    frame, _ = select_evaluators(frame, evaluator)
+    best = _best_per_key(frame)
+    if best.empty:
+        return pd.DataFrame(columns=["model_id", "display_name"],
+                            index=pd.Index([], name="model_key"))
+    got = assign_model_ids(best, key="model_key", name="model_name", date="release_date",
+                           value="value").frame
+    return got.set_index("model_key")[["model_id", "display_name"]]
 
 
 def _enrich_from_key_tables(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
