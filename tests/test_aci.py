@@ -304,6 +304,7 @@ def test_reimport_of_an_unchanged_file_backfills_the_new_tables(hub_home: Path,
         with st.writing():  # a store from before schema v3: no raw rows yet
             st.con.execute("DELETE FROM benchmark_row")
             st.con.execute("DELETE FROM model_group")
+            st.con.execute("DELETE FROM source_file")  # nor file records (schema v4)
         report = update_from_dir(st, tmp_path / "hub", workers=1)
         assert not report.changed
         after = st.con.execute("SELECT count(*) FROM benchmark_row").fetchone()

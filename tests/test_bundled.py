@@ -96,27 +96,41 @@ def test_bundled_paths_are_inside_the_package() -> None:
 
 @pytest.mark.slow
 def test_bundled_snapshot_answers_the_headline_offline(tmp_path: Path) -> None:
+    """A first run: ensure_bundled fills an empty store with the snapshot (dated, credited)
+    and the starter data for what Epoch lacks; the ECI lag answers from Epoch data alone."""
     import math
 
     import aigap
-    from aigap.api.data import store_parsed
-    from aigap.sources.bundled import load_bundled
+    from aigap.api.context import data_note, ensure_bundled
     from aigap.store import Store
 
-    parsed = load_bundled(verify=True)
-    assert all(ds.conformed for ds in parsed)
-    names = {ds.dataset for ds in parsed}
-    assert {"all_ai_models", "notable_ai_models", "benchmark:epoch_capabilities_index",
-            "benchmark:gpqa_diamond"} <= names
     with Store(tmp_path / "s.duckdb") as st:
-        store_parsed(st, parsed, {n: get_source(n) for n in BUNDLED_SOURCES})
+        assert ensure_bundled(st)
+        assert not ensure_bundled(st)  # only an empty store is filled
         r = aigap.lag("USA", "China", "eci", since="2023-01-01", bootstrap=50, seed=3,
                       store=st)
         assert not r.selection.starter
+        assert r.selection.bundled_snapshot == snapshot_date()
+        assert r.to_dict()["data"]["bundled_snapshot"] == snapshot_date().isoformat()
+        assert r.credits == ['Epoch AI, "AI Benchmarking Hub", epoch.ai, CC BY 4.0']
         used = st.con.execute(
             "SELECT DISTINCT source FROM vintage WHERE list_contains(?, vintage_id)",
             [list(r.selection.vintages.values())]).fetchall()
+        retrieved = st.con.execute(
+            "SELECT DISTINCT CAST(retrieved_at AS DATE) FROM vintage WHERE source = "
+            "'epoch-benchmarks'").fetchall()
+        # The starter models step aside for Epoch's catalogue ...
+        models = aigap.models(store=st)
+        assert set(models["dataset"]) <= {"all_ai_models", "notable_ai_models",
+                                          "frontier_ai_models", "large_scale_ai_models"}
+        assert models.attrs["selection"].bundled_snapshot == snapshot_date()
+        # ... but answer what Epoch's files lack (indicators; C-Eval scores).
+        ind = aigap.indicators(store=st)
+        assert len(ind) and ind.attrs["selection"].starter
+        assert aigap.scores("ceval", store=st).attrs["selection"].starter
+        assert snapshot_date().isoformat() in (data_note(store=st) or "")
     assert used == [("epoch-benchmarks",)]
+    assert retrieved == [(snapshot_date(),)]
     h = r.headline
     assert math.isfinite(h["estimate"]) and h["lower"] <= h["estimate"] <= h["upper"]
     assert r.n_models["USA"] > 50 and r.n_models["China"] > 20

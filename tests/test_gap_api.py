@@ -94,7 +94,7 @@ def test_bad_requests_raise_query_errors(tmp_path: Path) -> None:
     with planted_store(tmp_path / "s.duckdb", shifted(180)) as st:
         with pytest.raises(QueryError, match="unknown group 'Narnia'"):
             lag("Narnia", "China", "planted", store=st)
-        with pytest.raises(QueryError, match=r"no scores for 'nope'.*planted"):
+        with pytest.raises(QueryError, match=r"unknown metric 'nope'.*planted"):
             lag("USA", "China", "nope", store=st)
         with pytest.raises(QueryError, match=r"the FRA group has 0 model\(s\).*at least 2"):
             lag("USA", "France", "planted", store=st)
@@ -160,7 +160,7 @@ def test_cli_lag_json_and_sensitivity(cli, home: Path) -> None:  # type: ignore[
     ("args", "needle"),
     [
         (("--leader", "Narnia"), "unknown group 'Narnia'"),
-        (("--metric", "nope"), "no scores for 'nope'"),
+        (("--metric", "nope"), "unknown metric 'nope'"),
         (("--as-of", "2026/01/02"), "--as-of: expected a date"),
         (("--since", "2024-01-01", "--as-of", "2023-01-01"), "is after --as-of"),
         (("--attribution", "any"), "unknown attribution rule"),

@@ -1,5 +1,6 @@
-"""The README's main command on a machine with no network and no data: the bundled starter
-data gives a labelled report with lags on MMLU and GPQA Diamond, claim verdicts and TOP500."""
+"""The README's main command on a machine with no network and no data: the bundled Epoch AI
+snapshot (plus the starter data for what it lacks) gives a labelled report with lags on ECI,
+GPQA Diamond and MMLU, claim verdicts and TOP500 counts recorded from reports."""
 
 from __future__ import annotations
 
@@ -20,11 +21,16 @@ def test_report_offline_from_an_empty_home(cli, home: Path, tmp_path: Path,  # t
     html = out.read_text(encoding="utf-8")
     headline = html[html.index('id="headline"'):]
     headline = re.sub(r"<[^>]+>", " ", headline[: headline.index("</div>")])
+    assert "ECI (Epoch Capabilities Index)" in headline
     assert "GPQA Diamond" in headline
     assert "MMLU" in headline
     assert "China trails USA by" in headline
-    # Every output says it is the starter data.
-    assert "bundled with aigap" in html
+    # The report and the command say it is the bundled snapshot, and of which date.
+    from aigap.sources.bundled import snapshot_date
+
+    stamp = snapshot_date().isoformat()
+    assert f"Epoch AI snapshot of {stamp} bundled with aigap" in html
+    assert stamp in r.out
     # Claims the starter data can test get verdicts; the others say why not.
     assert re.search(r"then: (supported|contradicted|inconclusive)", html)
     assert "then: recorded" in html or "recorded" in html

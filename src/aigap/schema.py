@@ -11,12 +11,12 @@ DuckDB. Countries are ISO 3166 alpha-3 codes (or OWID region codes in ``indicato
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -293,12 +293,14 @@ def conform(table: str, frame: pd.DataFrame, *, file: str = "") -> pd.DataFrame:
     extra = [c for c in frame.columns if c not in spec.names]
     if extra:
         raise SchemaError(f"parser produced unknown {table} columns {extra}", file=file)
-    out = pd.DataFrame(index=frame.index)
+    # Columns are collected first and the frame built once (inserting them one by one
+    # costs a copy each; this runs for every dataset of every import).
+    cols: dict[str, Any] = {}
     for col in spec.columns:
         if col.name not in frame.columns:
             if col.required:
                 raise SchemaError(f"required {table} column {col.name!r} is missing", file=file)
-            out[col.name] = None
+            cols[col.name] = pd.Series([None] * len(frame), index=frame.index, dtype="object")
             continue
         values = frame[col.name]
         if col.required and values.isna().any():
@@ -321,7 +323,8 @@ def conform(table: str, frame: pd.DataFrame, *, file: str = "") -> pd.DataFrame:
         else:
             # Arrow-backed text (pandas' "str"): a few bytes a cell, not a Python object
             values = values.astype("str")
-        out[col.name] = values
+        cols[col.name] = values
+    out = pd.DataFrame(cols, index=frame.index, columns=list(spec.names))
     return out.reset_index(drop=True)
 
 

@@ -618,9 +618,10 @@ def compute_trend(
     name = label or "group"
     n = len(points)
     if n < 3 or points["x"].nunique() < 2:
+        why = ", ".join(f"{v} {k}" for k, v in excluded.most_common()) or "none"
         raise QueryError(
             f"{name}: only {n} model(s) with known training compute left after the filters "
-            f"(excluded: {dict(excluded)}); need at least 3 on 2 dates"
+            f"(left out: {why}); need at least 3 on 2 dates"
         )
     x_raw = points["x"].to_numpy(float)
     y = points["log10_flop"].to_numpy(float)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from aigap.attribution.rules import group_scores, lag_rule
 from aigap.errors import QueryError
 from aigap.present.labels import metric_label
 from aigap.store import Store
-from aigap.store.frames import Selection, load_scores
+from aigap.store.frames import Selection, load_scores, resolve_metric
 
 METHODS = ("daily", "matched", "vertical")
 DEFAULT_LEVEL = 0.9
@@ -161,6 +161,9 @@ class LagReport:
     n_keys: dict[str, int] = field(default_factory=dict)
     #: derived results (trends) computed from this report, by their own settings
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
+    #: model key -> evaluator, for models whose score is the user's own result
+    #: (``aigap import scores``); their records are marked as such.
+    own_results: dict[str, str] = field(default_factory=dict)
 
     @property
     def inputs(self) -> dict[str, Any]:
@@ -331,9 +334,9 @@ class LagReport:
             "sentence": self.sentence(),
             "summary": _records(self.summary),
             "window": res["summary"]["lag_window"],
-            "leader_records": res["leader_records"],
-            "follower_records": res["follower_records"],
-            "matched": res["matched"],
+            "leader_records": mark_own(res["leader_records"], self.own_results),
+            "follower_records": mark_own(res["follower_records"], self.own_results),
+            "matched": mark_own(res["matched"], self.own_results),
         }
         if include_series:
             out["series"] = res["series"]
@@ -350,6 +353,23 @@ class LagReport:
                 f"<th>estimate</th><th>{int(self.request.level * 100)}% interval</th>"
                 f"<th>unit</th></tr>{rows}</table><p><small>Data: vintages "
                 f"{html.escape(str(self.selection.vintages))}</small></p>")
+
+
+def own_results(scores: pd.DataFrame) -> dict[str, str]:
+    """Model key -> evaluator of the scores that are the user's own results."""
+    if "provenance" not in scores:
+        return {}
+    own = scores[scores["provenance"] == "user_supplied"]
+    return {str(k): str(e) for k, e in zip(own["model_key"], own["source_name"].fillna(
+        "user-supplied"), strict=True)}
+
+
+def mark_own(records: list[dict[str, Any]], own: dict[str, str]) -> list[dict[str, Any]]:
+    """Records with ``own_result`` (the evaluator) on those from the user's own results."""
+    if not own:
+        return records
+    return [{**r, "own_result": own[str(r.get("model"))]} if str(r.get("model")) in own
+            else r for r in records]
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -448,13 +468,19 @@ def lag(
                        since=since, attribution=attribution, drop_first=drop_first,
                        bootstrap=bootstrap, seed=seed, level=level,
                        exclude_censored=exclude_censored, evaluator=evaluator)
+    from aigap.api.catalogue import named_group
+
+    named_group(leader, "leader")
+    named_group(follower, "follower")
     with analysis_store(home, store) as st:
+        req = replace(req, metric=resolve_metric(st, req.metric))
         scores, sel, lead_g, foll_g = _frames(st, req)
         key = ("lag", lead_g.name, foll_g.name, *sorted(req.to_dict().items()),
                tuple(sorted(sel.vintages.items())), sensitivity)
         if key not in st.cache:
             st.cache[key] = _lag(scores, sel, lead_g, foll_g, req, credits_for(st, sel),
                                  sensitivity)
+            st.cache[key].own_results = own_results(scores)
         report: LagReport = st.cache[key]
     return report
 

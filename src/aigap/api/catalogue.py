@@ -216,6 +216,53 @@ def groups() -> pd.DataFrame:
     return groups_table()
 
 
+def named_group(name: str, parameter: str = "group") -> Any:
+    """:func:`group`, with a refusal naming the parameter and the closest group names
+    ("leader: unknown group 'chna'; did you mean China?").
+
+    Raises:
+        QueryError: the name is no country or configured group.
+    """
+    from aigap.analysis.names import suggestions
+    from aigap.attribution.groups import groups_table, resolve_group
+
+    table = groups_table()
+    group_candidates = {str(n): str(lab) for n, lab in zip(table["name"], table["label"],
+                                                             strict=True)}
+    try:
+        return resolve_group(name)
+    except QueryError as exc:
+        close = suggestions(name, group_candidates)
+        guess = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise QueryError(f"{parameter}: {exc}{guess}", parameter=parameter) from exc
+
+
+def metric_id(name: str, *, home: str | Path | None = None, store: Store | None = None
+              ) -> str:
+    """The stored metric id a name means, case- and separator-blind, by id or readable name
+    ("ECI" -> eci, "GPQA Diamond" -> gpqa_diamond).
+
+    Raises:
+        QueryError: no stored metric matches (the closest ids and ``aigap metrics``, or the
+            command that brings data not yet imported).
+    """
+    from aigap.store.frames import resolve_metric
+
+    with analysis_store(home, store) as st:
+        return resolve_metric(st, name)
+
+
+def source_name(name: str, parameter: str = "source") -> str:
+    """The registered source a name means (case-blind, by name or title).
+
+    Raises:
+        QueryError: no source matches (the closest names and ``aigap sources``).
+    """
+    from aigap.api.data import resolve_source
+
+    return resolve_source(name, parameter).name
+
+
 def attribution_rule(name: str) -> str:
     """The attribution rule's canonical name (inclusive, exclusive, hq, fractional).
 

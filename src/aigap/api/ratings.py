@@ -153,9 +153,14 @@ def leaderboard(
     with analysis_store(home, store) as st:
         models, sel = read_table(st, "model", source=source, as_of=d_as_of)
         scores, _ = read_table(st, "score", source=source, as_of=d_as_of)
+        stored = [b for b, (src, _) in boards.items()
+                  if b != board and len(st.vintages(source=src))]
     if scores.empty:
-        raise QueryError(f"no {board} data in the store; import its `contents` table with "
-                         f"`aigap import {source} FILE`")
+        other = (f"; the store has {stored[0]}: `aigap leaderboard {stored[0]}`"
+                 if stored else "")
+        raise QueryError(f"no {board} data in the store{other}; `aigap update --source "
+                         f"{source}` brings it (or `aigap import {source} FILE` for its "
+                         "`contents` table)")
     ranked = leaderboard_ranking(models, scores, as_of=d_as_of,
                                  official_only=official_only, top=top,
                                  by=by,  # type: ignore[arg-type]
@@ -232,7 +237,7 @@ def indicators(
 
     d_as_of = parse_as_of(as_of)
     with analysis_store(home, store) as st:
-        sel = select_vintages(st, d_as_of)
+        sel = select_vintages(st, d_as_of, table="indicator")
         frame = st.read("indicator", sel.vintages.values())
     if d_as_of is not None and len(frame):
         frame = frame[pd.to_datetime(frame["date"]) <= pd.Timestamp(d_as_of)]

@@ -16,8 +16,10 @@ app = typer.Typer(
     help=(
         "Measure the generative-AI gap between countries and groups of labs from public "
         "data (Epoch AI, LMArena, TOP500, OWID...), with uncertainty, and test dated claims "
-        "about it.\n\nData lives in one DuckDB file under AIGAP_HOME (or --home). Start with "
-        "`aigap update` (or `aigap update --from DIR` for an offline mirror)."
+        "about it.\n\nData lives in one DuckDB file under AIGAP_HOME (or --home). A new one "
+        "starts with the Epoch AI snapshot bundled with aigap, so the main commands answer "
+        "offline; `aigap update` (or `aigap update --from DIR` for an offline mirror) "
+        "brings the latest public data."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -72,9 +74,12 @@ FormatOption = Annotated[
 ]
 
 
-def check_format(fmt: str) -> str:
-    from aigap.present.output import FORMATS
+#: Output formats (as aigap.present.output.FORMATS, without importing pandas for a flag).
+FORMATS = ("table", "json", "csv")
 
+
+def check_format(fmt: str) -> str:
+    """The lower-cased format, or an error naming the flag and the formats."""
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise AigapError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
@@ -85,6 +90,30 @@ def echo_json(obj: Any) -> None:
     from aigap.present.output import to_json
 
     typer.echo(to_json(obj))
+
+
+def bundled_note(data: dict[str, Any] | None) -> str | None:
+    """The line naming the bundled data an answer used (a Selection's ``to_dict()``)."""
+    if not data:
+        return None
+    parts = []
+    if data.get("bundled_snapshot"):
+        parts.append(f"the Epoch AI snapshot of {data['bundled_snapshot']} bundled with aigap")
+    if data.get("bundled_starter_data"):
+        parts.append("the bundled starter dataset")
+    if not parts:
+        return None
+    return ("Data: " + " and ".join(parts)
+            + " (run `aigap update` for the latest public data).")
+
+
+def print_store_note() -> None:
+    """Print which bundled data the store's current answers come from (if any)."""
+    from aigap.api.context import data_note
+
+    note = data_note(state.home)
+    if note:
+        typer.echo(note)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -118,8 +147,30 @@ def flag_message(exc: AigapError) -> str:
 
 def load_commands() -> None:
     """Import every command module so its commands are registered."""
+    _plain_flags_in_help()
     for mod in COMMAND_MODULES:
         importlib.import_module(mod)
+
+
+def _plain_flags_in_help() -> None:
+    """On/off flags show no ``<bool>`` type placeholder in ``--help`` (a flag takes no
+    value; typer >= 0.20 prints one anyway)."""
+    try:
+        from typer.core import TyperOption
+    except ImportError:  # pragma: no cover - older typer prints no placeholder
+        return
+    original = getattr(TyperOption, "display_type_rich", None)
+    if original is None or getattr(original, "_aigap_plain", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        if getattr(self, "is_flag", False) or getattr(self, "is_bool_flag", False):
+            return None
+        result: str | None = original(self, ctx)
+        return result
+
+    display_type_rich._aigap_plain = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aigap.cli.app import FormatOption, app, check_format, echo_json, state
+from aigap.cli.app import FormatOption, app, check_format, echo_json, print_store_note, state
 
 if TYPE_CHECKING:
     from aigap.claims.evaluate import ClaimResult
@@ -86,6 +86,7 @@ def claims_cmd(
         return
 
     _print_table(frame)
+    print_store_note()
 
 
 def _print_table(frame: object) -> None:
@@ -181,3 +182,4 @@ def show(
     for r in c.record:
         con.print(f"recorded: {r.indicator_id} {r.country} {r.date} = {r.value:g} {r.unit} "
                   f"({r.source_name}{', ' + r.source_url if r.source_url else ''})")
+    print_store_note()

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aigap.cli.app import FormatOption, app, check_format, echo_json, state
+from aigap.cli.app import FormatOption, app, check_format, echo_json, print_store_note, state
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
+
 
 
 def _console(stderr: bool = True):  # type: ignore[no-untyped-def]
@@ -16,29 +21,114 @@ def _console(stderr: bool = True):  # type: ignore[no-untyped-def]
     return Console(stderr=stderr)
 
 
-def _print_report(report, fmt: str) -> None:  # type: ignore[no-untyped-def]
-    from aigap.present.output import frame_to_csv, frame_to_rich
+#: Rows of the per-dataset table shown without --verbose (the rest are summarised).
+SUMMARY_SOURCES_MAX = 12
 
+
+def _print_report(report, fmt: str, *, verbose: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """JSON/CSV: every dataset. Table: one row per source (the full per-dataset table with
+    ``verbose``), the summary line and the unrecognised files, in at most ~30 lines."""
     if fmt == "json":
         echo_json(report.to_dict())
         return
-    import pandas as pd
+    if fmt == "csv" or (verbose and report.outcomes):
+        import pandas as pd
 
-    rows = pd.DataFrame([o.to_dict() for o in report.outcomes])
-    if fmt == "csv":
-        typer.echo(frame_to_csv(rows), nl=False)
-        return
-    console = _console(stderr=False)
-    if len(rows):
+        from aigap.present.output import frame_to_csv, frame_to_rich
+
+        rows = pd.DataFrame([o.to_dict() for o in report.outcomes])
+        if fmt == "csv":
+            typer.echo(frame_to_csv(rows), nl=False)
+            return
         rows["skipped"] = rows["skipped"].map(
             lambda d: "; ".join(f"{v} {k}" for k, v in d.items()) if d else "")
-        console.print(frame_to_rich(rows[["source", "dataset", "status", "rows", "skipped",
-                                          "data_as_of", "vintage_id"]]))
-    console.print(report.summary_line())
+        _console(stderr=False).print(frame_to_rich(
+            rows[["source", "dataset", "status", "rows", "skipped", "data_as_of"]],
+            no_wrap=("dataset",)))
+    console = _console(stderr=False)
+    if report.outcomes and not verbose:
+        console.print(_per_source(report.outcomes))
+    console.print(report.summary_line(), markup=False)
     if report.unrecognised:
-        console.print(f"{len(report.unrecognised)} files not recognised by any source "
-                      "(not imported): " + ", ".join(report.unrecognised[:8])
-                      + (" ..." if len(report.unrecognised) > 8 else ""))
+        shown = ", ".join(report.unrecognised[:3])
+        more = len(report.unrecognised) - 3
+        console.print(f"{len(report.unrecognised)} files not recognised by any source (not "
+                      f"imported): {shown}" + (f" and {more} more" if more > 0 else ""),
+                      markup=False)
+    if report.outcomes and not verbose:
+        console.print("Run with --verbose for every dataset.", markup=False)
+
+
+def _per_source(outcomes: list[Any]) -> Table:
+    """A table of one row per source: datasets imported and unchanged, rows imported, the
+    newest data date (at most :data:`SUMMARY_SOURCES_MAX` rows; the rest summed)."""
+    from rich.table import Table
+
+    per: dict[str, list[Any]] = {}
+    for o in outcomes:
+        row = per.setdefault(o.source, [0, 0, 0, None])
+        new = o.status == "imported"
+        row[0] += new
+        row[1] += not new
+        row[2] += o.rows if new else 0
+        if o.data_as_of and (row[3] is None or o.data_as_of > row[3]):
+            row[3] = o.data_as_of
+    items = sorted(per.items())
+    if len(items) > SUMMARY_SOURCES_MAX:
+        rest = items[SUMMARY_SOURCES_MAX - 1:]
+        dates = [r[3] for _, r in rest if r[3]]
+        items = [*items[:SUMMARY_SOURCES_MAX - 1],
+                 (f"{len(rest)} more sources", [sum(r[i] for _, r in rest) for i in range(3)]
+                  + [max(dates) if dates else None])]
+    table = Table(title="Datasets per source")
+    for col in ("source", "imported", "unchanged", "rows", "newest_data"):
+        table.add_column(col, no_wrap=col == "source", justify="left" if col == "source"
+                         else "right")
+    for name, (imp, same, rows, newest) in items:
+        table.add_row(name, str(imp), str(same), f"{rows:,}",
+                      newest.isoformat() if newest else "")
+    return table
+
+
+class _Bar:
+    """A rich progress bar with counts and time left, fed ``(done, total, label)``."""
+
+    def __init__(self, what: str, enabled: bool) -> None:
+        self.what = what
+        self.enabled = enabled
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> _Bar:
+        if self.enabled:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TextColumn("files"),
+                                TimeRemainingColumn(), TextColumn("{task.fields[label]}"),
+                                console=_console(), transient=True)
+            self.bar.__enter__()
+            self.task = self.bar.add_task(self.what, total=None, label="")
+        return self
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, completed=done, total=total or None,
+                            label=label[:24])
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="List every dataset, not "
+                                       "only one line per source.")]
 
 
 @app.command("update")
@@ -48,12 +138,14 @@ def update(
         "files, e.g. ../shared/data) instead of downloading.")] = None,
     source: Annotated[list[str] | None, typer.Option(
         "--source", "-s", help="Only these sources (repeatable); see `aigap sources`.")] = None,
+    verbose: Verbose = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Download the latest public data (or import a mirror with --from) into the store.
 
-    Files already stored (same sha256) are left alone, so running it twice is safe and
-    reports no changes the second time. Examples:
+    Files already stored (same size and sha256) are recognised before parsing and left
+    alone, so running it twice is quick and reports no changes the second time. Fresh
+    vintages supersede the Epoch AI snapshot bundled with aigap. Examples:
 
         aigap update --from ../shared/data
 
@@ -64,28 +156,53 @@ def update(
 
     fmt = check_format(fmt)
     with open_store(state.home) as store:
+        if source:  # a partial update keeps the bundled data for the other sources
+            from aigap.api.context import ensure_bundled
+
+            ensure_bundled(store, updating=source)
         if from_dir is not None:
-            console = _console()
-            with console.status("Importing...") as status:
-                report = update_from_dir(
-                    store, from_dir, sources=source,
-                    progress=lambda f: status.update(f"Parsing {f}"),
-                )
+            with _Bar("Importing", fmt == "table") as bar:
+                report = update_from_dir(store, from_dir, sources=source, progress=bar)
         else:
             from aigap.api.data import update_live
 
             report = update_live(store, sources=source, show_progress=fmt == "table")
-    _print_report(report, fmt)
+    _print_report(report, fmt, verbose=verbose)
 
 
 @app.command("import")
 def import_(
-    source: Annotated[str, typer.Argument(help="Source name, e.g. epoch-models (see "
-                                          "`aigap sources`).")],
-    path: Annotated[Path, typer.Argument(help="File (CSV, zip, xls...) or folder to import.")],
+    source: Annotated[str, typer.Argument(help="Source name, e.g. epoch-models, or scores "
+                                          "for your own results (see `aigap sources`).")],
+    path: Annotated[Path, typer.Argument(help="File (CSV, JSON, zip, xls...) or folder to "
+                                         "import; in a folder, files the source does not "
+                                         "read are skipped.")],
+    org: Annotated[str | None, typer.Option("--org", help="scores: the organisation that "
+                                            "made the model, for logs that do not say.")
+                   ] = None,
+    country: Annotated[str | None, typer.Option("--country", "-c", help="scores: the "
+                                                "developer's country (ISO3 or name).")
+                       ] = None,
+    release_date: Annotated[str | None, typer.Option("--release-date", help="scores: the "
+                                                     "model's release date (YYYY-MM-DD).")
+                            ] = None,
+    evaluator: Annotated[str | None, typer.Option("--evaluator", help="scores: who ran the "
+                                                  "evaluation (shown with every score).")
+                         ] = None,
+    open_weights: Annotated[bool | None, typer.Option(
+        "--open-weights/--closed-weights", help="scores: whether the model's weights are "
+        "published.", show_default=False)] = None,
+    model: Annotated[str | None, typer.Option("--model", help="scores: the model's name, "
+                                              "replacing the log's own.")] = None,
+    verbose: Verbose = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Import one file (or folder) for a named source.
+
+    Your own results: `aigap import scores results.csv` (columns in docs/data.md), or an
+    Inspect AI / lm-evaluation-harness log with the facts it lacks:
+
+        aigap import scores run.json --org "Acme AI" --country FRA --release-date 2026-05-01
 
     Example: aigap import epoch-models ~/Downloads/all_ai_models.csv
     """
@@ -93,9 +210,17 @@ def import_(
     from aigap.api.data import import_path
 
     fmt = check_format(fmt)
-    with open_store(state.home) as store:
-        report = import_path(store, source, path)
-    _print_report(report, fmt)
+    given = {"organisation": org, "country": country, "release_date": release_date,
+             "evaluator": evaluator, "open_weights": open_weights, "model": model}
+    defaults = {k: v for k, v in given.items() if v is not None}
+    from aigap.api.context import ensure_bundled
+
+    with open_store(state.home) as store, _Bar("Importing", fmt == "table") as bar:
+        # One's own results (or another source's file) sit beside the bundled public data;
+        # importing a bundled source's own file brings that data itself.
+        ensure_bundled(store, updating=[source])
+        report = import_path(store, source, path, defaults=defaults or None, progress=bar)
+    _print_report(report, fmt, verbose=verbose)
 
 
 @app.command("sources")
@@ -105,7 +230,11 @@ def sources(
                                            "family attributes to a country.")] = False,
     fmt: FormatOption = "table",
 ) -> None:
-    """List every source: publisher, URL, licence, vintages stored, rows and newest date."""
+    """List every source: publisher, URL, licence, vintages stored, rows and newest date.
+
+    A new store first receives the data bundled with aigap (the Epoch AI snapshot and the
+    starter data); the last line says so while that is what answers.
+    """
     from aigap.api import data_sources as source_table
     from aigap.api import unmapped as unmapped_keys
     from aigap.present.output import frame_to_csv, frame_to_rich
@@ -130,6 +259,7 @@ def sources(
         _console(stderr=False).print(frame_to_rich(
             frame[["source", "publisher", "url", "licence", "vintages", "rows", "newest_data"]],
             title="aigap sources"))
+        print_store_note()
 
 
 @app.command("models")
@@ -186,8 +316,8 @@ def models_cmd(
         if attribution == "fractional":
             cols.append("weight")
         console.print(frame_to_rich(frame[cols], title=f"{len(frame)} models"))
-        if sel and sel.starter:
-            console.print("Data: the bundled starter dataset (run `aigap update` for the "
-                          "full public data).")
+        note = sel.data_note() if sel else None
+        if note:
+            console.print(note, markup=False)
         for w in (sel.warnings if sel else []):
             console.print(f"[yellow]Warning:[/] {w}")

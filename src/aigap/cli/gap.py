@@ -6,12 +6,20 @@ from typing import Annotated, Any
 
 import typer
 
-from aigap.cli.app import FormatOption, app, check_format, echo_json, state
+from aigap.cli.app import (
+    FormatOption,
+    app,
+    bundled_note,
+    check_format,
+    echo_json,
+    print_store_note,
+    state,
+)
 
 Leader = Annotated[str, typer.Option("--leader", "-l", help="Leading group: ISO3, a name "
                                      "('US'), a group (EU27, US+allies, ROW) or open/closed.")]
-Follower = Annotated[str, typer.Option("--follower", "-F", help="Following group (CHN/China "
-                                       "includes Hong Kong and Macao).")]
+Follower = Annotated[str, typer.Option("--follower", "-t", help="Following (trailing) group "
+                                       "(CHN/China includes Hong Kong and Macao).")]
 Metric = Annotated[str, typer.Option("--metric", "-m", help="Score metric, higher is better: "
                                      "eci, gpqa_diamond, mmlu, arena_text... (`aigap metrics`)")]
 Tau = Annotated[float | None, typer.Option("--tau", help="Tolerance in the metric's units "
@@ -78,9 +86,10 @@ def data_lines(data: dict[str, Any]) -> None:
 
     console = Console()
     vint = ", ".join(f"{k}#{v}" for k, v in sorted(data.get("vintage_ids", {}).items()))
-    console.print(f"[dim]Data: {vint or 'none'}"
-                  + (" (bundled starter data)" if data.get("bundled_starter_data") else "")
-                  + "[/dim]")
+    console.print(f"[dim]Data: {vint or 'none'}[/dim]")
+    note = bundled_note(data)
+    if note:
+        console.print(note, markup=False)
     for credit in data.get("credits", []):
         console.print(f"[dim]Credit: {credit}[/dim]")
     for w in data.get("warnings", []):
@@ -143,12 +152,16 @@ def lag_cmd(
                  level=level, sensitivity=sensitivity, home=state.home)
     units = ", ".join(f"{g} {n} models ({report.n_keys.get(g, n)} keys)"
                       for g, n in report.n_models.items())
-    title = (f"{report.follower_label} behind {report.leader_label} on {metric} "
+    title = (f"{report.follower_label} behind {report.leader_label} on "
+             f"{report.request.metric} "
              f"({int(level * 100)}% bootstrap intervals, {bootstrap} resamples of {units})")
     if not emit_report(report, fmt, title):
         return
     recs = report.frames()["records"]
-    recs = recs[recs["group"] == report.follower_label][["name", "date", "value"]].tail(5)
+    recs = recs[recs["group"] == report.follower_label]
+    if report.own_results:  # one's own results, marked as such
+        recs = recs.assign(own_result=recs["model"].map(report.own_results).fillna(""))
+    recs = recs.drop(columns=["group", "model"]).tail(5)
     if len(recs):
         print_table(recs, f"latest {report.follower_label} records")
     if report.sensitivity is not None:
@@ -204,3 +217,4 @@ def metrics_cmd(fmt: FormatOption = "table") -> None:
         typer.echo(frame_to_csv(frame), nl=False)
     else:
         print_table(frame, "Metrics")
+        print_store_note()

@@ -28,7 +28,8 @@ def emit_frame(frame, fmt: str, title: str) -> None:  # type: ignore[no-untyped-
 def compute_cmd(
     leader: Annotated[str, typer.Option("--leader", "-l", help="Leading group (default ROW: "
                                         "every country but the China group).")] = "ROW",
-    follower: Annotated[str, typer.Option("--follower", "-F", help="Following group.")
+    follower: Annotated[str, typer.Option(
+        "--follower", "-t", help="Following (trailing) group.")
                         ] = "China",
     as_of: AsOf = None,
     top: Annotated[int, typer.Option("--top", help="Rolling top-N models by training "

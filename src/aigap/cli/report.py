@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from aigap.cli.app import app, state
+from aigap.cli.app import app, print_store_note, state
 
 
 @app.command("report")
@@ -16,9 +16,10 @@ def report_cmd(
         "report.html"),
     as_of: Annotated[str | None, typer.Option("--as-of", help="Use the data as it stood on "
                                               "this date (YYYY-MM-DD).")] = None,
-    leader: Annotated[str, typer.Option("--leader", help="Leader group (ISO3, name or "
+    leader: Annotated[str, typer.Option("--leader", "-l", help="Leader group (ISO3, name or "
                                         "configured group).")] = "USA",
-    follower: Annotated[str, typer.Option("--follower", help="Follower group.")] = "China",
+    follower: Annotated[str, typer.Option("--follower", "-t", help="Follower (trailing) "
+                                          "group.")] = "China",
     metric: Annotated[list[str] | None, typer.Option(
         "--metric", "-m", help="Metrics to compare (repeatable; default eci, gpqa_diamond, "
         "mmlu where present).")] = None,
@@ -40,7 +41,14 @@ def report_cmd(
     from concurrent.futures import ThreadPoolExecutor
 
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from aigap.api.context import check_seed, parse_as_of
     from aigap.config import get_settings
@@ -57,8 +65,9 @@ def report_cmd(
     prefetch.shutdown(wait=False)
     console = Console(stderr=True)
     steps = 4 + len(metric or [1, 2, 3]) + 6
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console,
+                  transient=True) as bar:
         task = bar.add_task("Building the report", total=steps)
 
         def step(text: str) -> None:
@@ -78,6 +87,7 @@ def report_cmd(
     missing = [s.title for s in data.sections if s.unavailable]
     typer.echo(f"Wrote {path} ({path.stat().st_size / 1e6:.1f} MB)"
                + (f" and {len(written)} chart files in {png}" if png is not None else ""))
+    print_store_note()
     if missing:
         typer.echo("Sections not available: " + "; ".join(missing), err=True)
 

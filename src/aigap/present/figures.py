@@ -215,7 +215,9 @@ def top500_figures(frame: pd.DataFrame, lead_g: Any, foll_g: Any) -> dict[str, F
         shares, key="top500", x="edition", y="systems_share", x_title="TOP500 edition",
         y_title="Share of the 500 systems (%)", finding=finding,
         subtitle="Share of systems by country of installation; China includes Hong Kong",
-        source="Source: TOP500.org lists (top500.org). Analysis: aigap.",
+        source=("Source: counts recorded from reports of the TOP500 lists (aigap starter "
+                "data, CC BY 4.0). Analysis: aigap." if frame.attrs.get("note") else
+                "Source: TOP500.org lists (top500.org). Analysis: aigap."),
         order=[lead_g.name, foll_g.name, "Rest of world"])
     return {"top500": fig}
 

@@ -38,13 +38,23 @@ def frame_to_csv(frame: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
-def frame_to_rich(frame: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> Any:
-    """A rich Table for the terminal (long frames are cut with a note)."""
+def frame_to_rich(frame: pd.DataFrame, title: str | None = None, max_rows: int = 200,
+                  no_wrap: tuple[str, ...] = ()) -> Any:
+    """A rich Table for the terminal (long frames are cut with a note).
+
+    Columns named in ``no_wrap`` (ids people copy, such as claim ids) are never wrapped;
+    the other columns give way.
+    """
     from rich.table import Table
 
     table = Table(title=title, show_lines=False)
     for col in frame.columns:
-        table.add_column(str(col), overflow="fold")
+        if str(col) in no_wrap:
+            table.add_column(str(col), no_wrap=True, overflow="ignore",
+                             min_width=int(frame[col].astype(str).str.len().max() or 0)
+                             if len(frame) else None)
+        else:
+            table.add_column(str(col), overflow="fold")
     for _, row in frame.head(max_rows).iterrows():
         table.add_row(*[_cell(v) for v in row.tolist()])
     if len(frame) > max_rows:

@@ -130,6 +130,8 @@ class ReportData:
     #: The command that reproduces the whole report.
     command: str = ""
     report_date: date | None = None
+    #: the date of the Epoch AI snapshot bundled with aigap, when the headline used it
+    bundled_snapshot: date | None = None
 
     def figures(self) -> list[Figure]:
         """Every figure in the report, in order (claims' evidence charts included)."""
@@ -199,6 +201,7 @@ def build_report(
     credits: list[str] = []
     warnings: list[str] = []
     starter = False
+    bundled: date | None = None
     generated = datetime.now(UTC)
     with reading_store(home, store) as st:
         table = store_sources(store=st)
@@ -240,6 +243,7 @@ def build_report(
                 credits += extra.get("credits", [])
                 warnings += extra.get("warnings", [])
                 starter = starter or bool(extra.get("starter"))
+                bundled = bundled or extra.get("bundled_snapshot")
         missing = [m for m in DEFAULT_METRICS if m not in known] if not metrics else []
         if not wanted:
             sections.append(Section("lag", "Capability lag", unavailable=(
@@ -274,7 +278,7 @@ def build_report(
         leader=lead_g.name, follower=foll_g.name, as_of=d_as_of, attribution=rule,
         level=level, generated=generated, headline=headline,
         sections=sections, credits=list(dict.fromkeys(credits)),
-        warnings=list(dict.fromkeys(warnings)), starter=starter,
+        warnings=list(dict.fromkeys(warnings)), starter=starter, bundled_snapshot=bundled,
         source_dates=catalogue.used(), version=__version__, seed=seed, n_boot=n_boot,
         command=command("report", **ctx.flags(), bootstrap=n_boot, seed=seed,
                         metric=list(metrics) if metrics else None),
@@ -357,7 +361,8 @@ def _metric_section(
         "data_date": sec.data_date,
     }
     extra = {"credits": rep.credits, "warnings": rep.selection.warnings,
-             "starter": rep.selection.starter}
+             "starter": rep.selection.starter,
+             "bundled_snapshot": rep.selection.bundled_snapshot}
     return sec, row, extra
 
 

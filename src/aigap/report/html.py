@@ -240,6 +240,10 @@ def render_html(data: ReportData) -> str:
     title = f"aigap: how far {data.follower} is behind {data.leader} in generative AI"
     nav = "".join(f'<li><a href="#{_e(s.key)}">{_e(s.title)}</a></li>' for s in data.sections)
     warn = "".join(f'<p class="warning">{_e(w)}</p>' for w in data.warnings)
+    if data.bundled_snapshot:
+        warn += (f'<p class="warning">This report uses the Epoch AI snapshot of '
+                 f"{data.bundled_snapshot.isoformat()} bundled with aigap; run "
+                 "<code>aigap update</code> for the latest public data.</p>")
     if data.starter:
         warn += ('<p class="warning">This report uses the small starter dataset bundled with '
                  "aigap; run <code>aigap update</code> for the full public data.</p>")

@@ -8,6 +8,6 @@
 
 from __future__ import annotations
 
-from aigap.store.db import DatasetOutcome, Store, VintageFallbackWarning, open_store
+from aigap.store.db import DatasetOutcome, FileRecord, Store, VintageFallbackWarning, open_store
 
-__all__ = ["DatasetOutcome", "Store", "VintageFallbackWarning", "open_store"]
+__all__ = ["DatasetOutcome", "FileRecord", "Store", "VintageFallbackWarning", "open_store"]

@@ -58,8 +58,45 @@ def _migration_3(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(schema.INDEX_FIT_DDL)
 
 
+def _migration_4(con: duckdb.DuckDBPyConnection) -> None:
+    """v4: file-level records: every input file imported (size, sha256, where it came from),
+    so an update recognises unchanged files before parsing them.
+
+    A later migration that adds a table rows are backfilled into (``schema.BACKFILL``) must
+    empty ``source_file``, so that every file is parsed once more and its stored vintages
+    get the new rows."""
+    con.execute(SOURCE_FILE_DDL)
+
+
+SOURCE_FILE_DDL = """
+CREATE TABLE IF NOT EXISTS source_file (
+  sha256 VARCHAR NOT NULL,
+  source VARCHAR NOT NULL,
+  bytes BIGINT,
+  file_name VARCHAR NOT NULL,
+  origin VARCHAR NOT NULL,
+  imported_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (sha256, source)
+)
+"""
+
+#: Origins of a file record: shipped with aigap (the Epoch snapshot, the starter data),
+#: downloaded, read from a mirror folder, or imported by ``aigap import``.
+ORIGINS = ("bundled", "starter", "download", "mirror", "import")
+
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
-    1: _migration_1, 2: _migration_2, 3: _migration_3}
+    1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4}
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One input file as the store records it (for files that gave no dataset of their own,
+    such as a sidecar, the caller passes these to :meth:`Store.import_datasets`)."""
+
+    source: str
+    file_name: str
+    sha256: str
+    bytes: int | None
 
 
 @dataclass
@@ -202,11 +239,16 @@ class Store:
         licence: str | None = None,
         licences: Mapping[str, str | None] | None = None,
         retrieved_at: datetime | None = None,
+        origin: str | Mapping[str, str] = "import",
+        files: Sequence[FileRecord] = (),
     ) -> list[DatasetOutcome]:
         """Store parsed datasets, all in one transaction, vintage rows and licences included.
 
         A dataset whose sha256 is already stored is reported ``unchanged`` and not written.
         ``licences`` maps a source name to its licence (else ``licence`` applies to all).
+        Every input file (those of ``parsed`` and ``files``) is recorded in ``source_file``
+        with its size and ``origin`` (one of :data:`ORIGINS`, or a mapping source -> origin)
+        in the same transaction.
 
         Raises:
             SchemaError: a frame does not fit its canonical table (nothing is written).
@@ -224,11 +266,12 @@ class Store:
         self.cache.clear()
         with self.writing():
             return self._write(parsed, licence=licence, licences=licences, now=now,
-                               retrieved=retrieved)
+                               retrieved=retrieved, origin=origin, files=files)
 
     def _write(self, parsed: Sequence[ParsedDataset], *, licence: str | None,
                licences: Mapping[str, str | None] | None, now: datetime,
-               retrieved: datetime) -> list[DatasetOutcome]:
+               retrieved: datetime, origin: str | Mapping[str, str],
+               files: Sequence[FileRecord]) -> list[DatasetOutcome]:
         """The import transaction (see :meth:`import_datasets`)."""
 
         today = now.date()
@@ -277,6 +320,7 @@ class Store:
             for table, items in batches.items():
                 self._insert_all(table, items)
             self._refresh_current(touched)
+            self._record_files(parsed, files, origin, now)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
@@ -284,6 +328,61 @@ class Store:
         finally:
             self.cache.clear()  # nothing memoised during the write outlives it
         return outcomes
+
+    def _record_files(self, parsed: Sequence[ParsedDataset], files: Sequence[FileRecord],
+                      origin: str | Mapping[str, str], now: datetime) -> None:
+        """Record each input file once (the first origin recorded for its bytes stays)."""
+        def origin_of(source: str) -> str:
+            found = origin if isinstance(origin, str) else origin.get(source, "import")
+            if found not in ORIGINS:
+                raise AigapError(f"origin: expected one of {', '.join(ORIGINS)}, got "
+                                 f"{found!r}")
+            return found
+
+        rows = {(f.sha256, f.source): [f.sha256, f.source, f.bytes, f.file_name,
+                                       origin_of(f.source), now] for f in files}
+        for p in parsed:  # a parsed file's bytes may be released: size unknown then
+            rows.setdefault((p.file.sha256, p.source), [
+                p.file.sha256, p.source, len(p.file.data) or None, p.file.name,
+                origin_of(p.source), now])
+        if rows:
+            self.con.executemany("INSERT OR IGNORE INTO source_file VALUES (?, ?, ?, ?, ?, ?)",
+                                 list(rows.values()))
+            # Bytes first stored from the bundled snapshot, now imported by the user.
+            again = [[r[4], r[0]] for r in rows.values() if r[4] not in ("bundled", "starter")]
+            if again:
+                self.con.executemany("UPDATE source_file SET origin = ? WHERE origin = "
+                                     "'bundled' AND sha256 = ?", again)
+
+    def confirm_files(self, shas: Iterable[str], origin: str) -> None:
+        """Files met again from a download, mirror or import whose bytes were stored from
+        the bundled snapshot: the data is now also the user's own copy, so it is no longer
+        labelled as the bundled snapshot (origin becomes ``origin``)."""
+        if origin not in ORIGINS or origin in ("bundled", "starter"):
+            raise AigapError(f"origin: expected download, mirror or import, got {origin!r}")
+        wanted = sorted(set(shas))
+        if not wanted or not self._has_bundled(wanted):
+            return
+        self.cache.clear()
+        with self.writing():
+            self.con.execute("UPDATE source_file SET origin = ? WHERE origin = 'bundled' "
+                             "AND list_contains(?, sha256)", [origin, wanted])
+
+    def _has_bundled(self, shas: list[str]) -> bool:
+        """Whether any of these files is recorded as coming from the bundled snapshot."""
+        row = self.con.execute("SELECT count(*) FROM source_file WHERE origin = 'bundled' "
+                               "AND list_contains(?, sha256)", [shas]).fetchone()
+        return bool(row and row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store one setting in the ``meta`` table (e.g. the bundled snapshot's date)."""
+        with self.writing():
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    def meta(self, key: str) -> str | None:
+        """A value from the ``meta`` table, None when unset."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return str(row[0]) if row else None
 
     def _backfill(self, vintage_id: int, frames: Mapping[str, pd.DataFrame]) -> None:
         """Give a stored vintage the rows of tables added after it was imported.
@@ -479,6 +578,53 @@ class Store:
         """True when no vintage has been imported yet."""
         row = self.con.execute("SELECT count(*) FROM vintage").fetchone()
         return not (row and row[0])
+
+    def known_files(self, source: str | None = None) -> dict[str, int | None]:
+        """sha256 -> size in bytes of every input file already imported (for ``source``).
+
+        Only files recorded since file records exist (schema v4): files imported by an older
+        aigap are parsed once more (the store then backfills tables added since, see
+        ``_backfill``) and recorded.
+        """
+        where, params = ("WHERE source = ?", [source]) if source else ("", [])
+        known: dict[str, int | None] = {}
+        for h, n in self.con.execute(
+                f"SELECT sha256, bytes FROM source_file {where}", params).fetchall():  # noqa: S608
+            known[str(h)] = None if n is None else int(n)
+        return known
+
+    def stored_outcomes(self, shas: Iterable[str]) -> list[DatasetOutcome]:
+        """An ``unchanged`` outcome for every stored vintage read from these files (used
+        when an update skips files it recognises without parsing them)."""
+        rows = self.con.execute(
+            "SELECT source, dataset, file_name, vintage_id, n_rows, skipped, data_as_of "
+            "FROM vintage WHERE list_contains(?, sha256) ORDER BY source, dataset, vintage_id",
+            [sorted(set(shas))]).fetchall()
+        return [DatasetOutcome(str(s), str(d), str(f), "unchanged", int(v), int(n),
+                               json.loads(k) if k else {}, a)
+                for s, d, f, v, n, k, a in rows]
+
+    def bundled_snapshot(self, vintage_ids: Iterable[int]) -> date | None:
+        """The bundled snapshot's date when any of these vintages came from the files
+        shipped with aigap (origin ``bundled``), else None."""
+        row = self.con.execute(
+            "SELECT count(*) FROM vintage v JOIN source_file f ON f.sha256 = v.sha256 "
+            "AND f.source = v.source WHERE f.origin = 'bundled' "
+            "AND list_contains(?, v.vintage_id)", [[int(v) for v in vintage_ids]]).fetchone()
+        stamp = self.meta("bundled_snapshot")
+        if not row or not row[0] or not stamp:
+            return None
+        return date.fromisoformat(stamp)
+
+    def datasets_with(self, table: str, vintage_ids: Iterable[int]) -> set[str]:
+        """The datasets among these vintages that hold rows of a canonical table."""
+        if table not in schema.TABLES:
+            raise SourceError(f"unknown table {table!r}")
+        rows = self.con.execute(
+            f'SELECT DISTINCT v.dataset FROM (SELECT DISTINCT vintage_id FROM "{table}" '  # noqa: S608
+            "WHERE list_contains(?, vintage_id)) t JOIN vintage v USING (vintage_id)",
+            [[int(v) for v in vintage_ids]]).fetchall()
+        return {str(r[0]) for r in rows}
 
     def _vintage_facts(self) -> dict[int, tuple[str, str, date | None]]:
         """vintage id -> (dataset, source, data_as_of), memoised until the next write."""

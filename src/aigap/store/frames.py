@@ -20,8 +20,11 @@ from aigap.store.db import Store, VintageFallbackWarning
 
 #: Sources whose ``model`` rows form the model catalogue (others, such as leaderboard
 #: tables, only map keys to organisations).
-CATALOGUE_SOURCES = ("epoch-models", "starter")
+CATALOGUE_SOURCES = ("epoch-models", "scores", "starter")
 STARTER = "starter"
+#: The user's own results (``aigap import scores``): stored beside the public data, never
+#: counted as the public data that makes the starter data step aside.
+USER_SCORES = "scores"
 
 # Preference when several datasets list the same model key (lower = preferred).
 _DATASET_RANK = {"all_ai_models": 0, "notable_ai_models": 1, "frontier_ai_models": 2,
@@ -38,6 +41,8 @@ class Selection:
     starter: bool = False
     #: dataset -> the newest date its chosen vintage carries (its ``data_as_of``)
     data_dates: dict[str, date | None] = field(default_factory=dict)
+    #: the date of the Epoch AI snapshot bundled with aigap, when the data used comes from it
+    bundled_snapshot: date | None = None
     #: the newest release (or observation) date among the rows read, before any as-of cut
     coverage_end: date | None = None
     #: for scores aigap fitted itself (the ``aci`` index): which fit produced them
@@ -69,7 +74,22 @@ class Selection:
             "evaluators": self.evaluators,
             "bundled_starter_data": self.starter,
             **({"fit": self.fit} if self.fit is not None else {}),
+            "bundled_snapshot": (self.bundled_snapshot.isoformat() if self.bundled_snapshot
+                                 else None),
         }
+
+    def data_note(self) -> str | None:
+        """One line saying the data is bundled (snapshot date, starter data), else None."""
+        parts = []
+        if self.bundled_snapshot:
+            parts.append(f"the Epoch AI snapshot of {self.bundled_snapshot.isoformat()} "
+                         "bundled with aigap")
+        if self.starter:
+            parts.append("the bundled starter dataset")
+        if not parts:
+            return None
+        return ("Data: " + " and ".join(parts)
+                + " (run `aigap update` for the latest public data).")
 
 
 def choose_vintages(store: Store, as_of: date | None, sources: tuple[str, ...] | None,
@@ -80,25 +100,41 @@ def choose_vintages(store: Store, as_of: date | None, sources: tuple[str, ...] |
     sel = Selection(as_of=as_of, vintages=ids,
                     warnings=[str(w.message) for w in caught
                               if issubclass(w.category, VintageFallbackWarning)],
-                    data_dates=store.data_dates(ids.values()))
+                    data_dates=store.data_dates(ids.values()),
+                    bundled_snapshot=store.bundled_snapshot(ids.values()))
     return sel
 
 
 def select_vintages(store: Store, as_of: date | None,
-                    sources: tuple[str, ...] | None = None) -> Selection:
-    """The vintages to read for ``as_of`` (starter data stepping aside for real data)."""
-    return drop_starter_if_real(choose_vintages(store, as_of, sources), store)
+                    sources: tuple[str, ...] | None = None, *,
+                    table: str | None = None) -> Selection:
+    """The vintages to read for ``as_of`` (starter data stepping aside for real data on
+    ``table``; see :func:`drop_starter_if_real`)."""
+    return drop_starter_if_real(choose_vintages(store, as_of, sources), store, table=table)
 
 
-def drop_starter_if_real(sel: Selection, store: Store) -> Selection:
-    """The bundled starter data steps aside as soon as any real source is stored."""
+def drop_starter_if_real(sel: Selection, store: Store, *, table: str | None = None
+                         ) -> Selection:
+    """The bundled starter data steps aside where public data answers the same question.
+
+    Public data is any source but the starter data and the user's own results (``scores``:
+    one's own numbers sit beside the starter data, they do not replace it). With ``table``,
+    only public datasets holding rows of that table count, so the starter indicators stay
+    when the public data stored has models and scores but no indicators. Also records
+    whether the bundled Epoch snapshot is among the vintages used.
+    """
     sources = store.sources_of(sel.vintages.values())
-    real = {d for d, s in sources.items() if s != STARTER}
-    if real:
-        sel.vintages = {d: v for d, v in sel.vintages.items() if sources.get(d) != STARTER}
+    starter = {d for d, s in sources.items() if s == STARTER}
+    public = {d for d, s in sources.items() if s not in (STARTER, USER_SCORES)}
+    if starter and public and table is not None:
+        public = store.datasets_with(table, [sel.vintages[d] for d in public])
+    if starter and public:
+        sel.vintages = {d: v for d, v in sel.vintages.items() if d not in starter}
         sel.data_dates = {d: v for d, v in sel.data_dates.items() if d in sel.vintages}
-    else:
-        sel.starter = bool(sel.vintages)
+        sel.warnings = [w for w in sel.warnings
+                        if not any(f"of {d} is" in w for d in starter)]
+    sel.starter = bool(starter) and not public
+    sel.bundled_snapshot = store.bundled_snapshot(sel.vintages.values())
     return sel
 
 
@@ -187,7 +223,8 @@ def load_models(store: Store, *, as_of: date | None = None) -> tuple[pd.DataFram
     later file names differently is not counted twice); if none existed, only the earliest
     published are used, and the answer is flagged as hindsight.
     """
-    sel = drop_starter_if_real(choose_vintages(store, as_of, CATALOGUE_SOURCES), store)
+    sel = drop_starter_if_real(choose_vintages(store, as_of, CATALOGUE_SOURCES), store,
+                               table="model")
     if as_of is not None:
         late = {d for d, when in sel.data_dates.items() if when is not None and when > as_of}
         if late and late == set(sel.vintages):  # all later: keep the least hindsight
@@ -199,6 +236,7 @@ def load_models(store: Store, *, as_of: date | None = None) -> tuple[pd.DataFram
             sel.warnings = [w for w in sel.warnings if not any(d in w for d in late)]
             sel.warnings.append("left out (published after the as-of date): "
                                 + ", ".join(sorted(late)))
+            sel.bundled_snapshot = store.bundled_snapshot(sel.vintages.values())
     ids = tuple(sorted(sel.vintages.values()))
     frame = memo(store, ("catalogue", ids), lambda: _catalogue(store, ids))
     if as_of is not None and len(frame):
@@ -231,6 +269,63 @@ def metrics(store: Store) -> pd.DataFrame:
     return store.metric_summary(ids)
 
 
+#: Metric ids (or prefixes) that only a source not bundled with aigap provides: what the
+#: data is and the command that brings it.
+METRIC_SOURCES: dict[str, tuple[str, str]] = {
+    "arena_text": ("LMArena ratings",
+                   "aigap update --source lmarena-history --source lmarena-catalog "
+                   "--source lmarena-tables"),
+    "mt_bench": ("LMArena leaderboard tables", "aigap update --source lmarena-tables"),
+    "hf_open_llm_v1": ("Open LLM Leaderboard v1 scores",
+                       "aigap update --source hf-open-llm-v1"),
+    "hf_open_llm": ("Open LLM Leaderboard scores", "aigap update --source hf-open-llm"),
+}
+
+
+#: Metrics computed from stored rows rather than stored (aigap's own capability index,
+#: fitted as of the date asked): id -> readable name.
+COMPUTED_METRICS: dict[str, str] = {"aci": "aigap Capability Index"}
+
+
+def resolve_metric(store: Store, name: str, *, parameter: str = "metric") -> str:
+    """The metric id in the store that ``name`` means ("ECI", "GPQA Diamond", "gpqa-diamond").
+
+    Raises:
+        QueryError: no stored metric matches. For data a source not yet imported provides
+            (LMArena ratings...), the message names the command that brings it; otherwise
+            it names the closest metric ids and ``aigap metrics``.
+    """
+    from aigap.analysis.names import match_name, metric_candidates, normalise_name
+
+    if store.metric_datasets(name):
+        return name
+    for ident, readable in COMPUTED_METRICS.items():
+        if normalise_name(name) in (normalise_name(ident), normalise_name(readable)):
+            return ident
+    known = metrics(store)["metric"].astype(str).tolist()
+    low = str(name).strip().lower()
+    for prefix, (what, command) in METRIC_SOURCES.items():
+        named = low == prefix or low.startswith((prefix + ":", prefix + "_"))
+        if named and not any(k == prefix or k.startswith(prefix + ":") for k in known):
+            raise QueryError(f"{name!r} needs {what}, which are not in the store; "
+                             f"`{command}` brings them (or `aigap update --from DIR` from a "
+                             "mirror)")
+    if not known:
+        raise QueryError(f"{parameter}: no scores in the store; run `aigap update` first")
+    try:
+            return match_name(name, {**metric_candidates(known), **COMPUTED_METRICS},
+                          what="metric", parameter=parameter)
+    except QueryError as exc:
+        if len(known) > FEW_METRICS:
+            raise
+        raise QueryError(f"{exc}; the store has {', '.join(known)}",
+                         parameter=parameter) from exc
+
+
+#: A refusal lists every metric in the store when there are no more than this.
+FEW_METRICS = 8
+
+
 def load_observations(
     store: Store, metric: str, *, as_of: date | None = None
 ) -> tuple[pd.DataFrame, Selection]:
@@ -245,15 +340,10 @@ def load_observations(
     Raises:
         QueryError: the metric is not in the store (the message lists the ones that are).
     """
+    metric = resolve_metric(store, metric)
     datasets = store.metric_datasets(metric)
-    if not datasets:
-        known = metrics(store)["metric"].tolist()
-        hint = ", ".join(known[:25]) + (" ..." if len(known) > 25 else "")
-        raise QueryError(
-            f"metric: no scores for {metric!r} in the store"
-            + (f"; metrics available: {hint}" if known else "; run `aigap update` first")
-        )
-    sel = drop_starter_if_real(choose_vintages(store, as_of, None, datasets), store)
+    sel = drop_starter_if_real(choose_vintages(store, as_of, None, datasets), store,
+                               table="score")
     ids = tuple(sorted(sel.vintages.values()))
     frame = memo(store, ("observations", metric, ids),
                  lambda: _observations(store, metric, ids))
@@ -480,6 +570,7 @@ def read_table(
     per edition) and editions dated after ``as_of`` are left out.
     """
     sel = choose_vintages(store, as_of, (source,))
+    sel.bundled_snapshot = store.bundled_snapshot(sel.vintages.values())
     if all_vintages and as_of is not None:
         frame = store.vintages(source=source)
         late = set(frame.loc[pd.to_datetime(frame["data_as_of"]) > pd.Timestamp(as_of),
