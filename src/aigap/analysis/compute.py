@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from aigap.analysis.common import jsonable
+from aigap.analysis.units import DAYS_PER_YEAR
 from aigap.errors import QueryError
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ __all__ = [
     "years_to_date",
 ]
 
-DAYS_PER_YEAR = 365.2425
 _EPOCH_DAY = date(1970, 1, 1)
 EPOCH_OUTLIERS: tuple[str, ...] = ("AlphaGo Master", "AlphaGo Zero")
 LLM_DOMAINS: tuple[str, ...] = ("Language", "Multimodal")
