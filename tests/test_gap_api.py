@@ -241,3 +241,21 @@ def test_real_eci_matches_naive_definition(cli, shared_data: Path) -> None:  # t
     assert len(got) == len(ref)
     pd.testing.assert_frame_equal(got.reset_index(drop=True), ref, check_dtype=False)
     print(out["sentence"])
+
+
+def test_all_censored_window_reports_lower_bounds(tmp_path: Path) -> None:
+    # The follower never reaches the leader's first record in the data: every day's lag is
+    # measured from that record, so it is a lower bound, and the answer says so.
+    rows = score_rows([("us-0", "2023-01-01", 200.0, ["USA"]), ("us-1", "2023-06-01", 210.0,
+                       ["USA"]), ("cn-0", "2023-02-01", 100.0, ["CHN"]),
+                       ("cn-1", "2023-03-01", 150.0, ["CHN"])])
+    with planted_store(tmp_path / "s.duckdb", rows) as st:
+        r = lag("USA", "China", "planted", tau=0, bootstrap=50, as_of="2023-07-01", store=st)
+        assert r.bounds_only
+        assert "lower bound" in r.sentence()
+        assert any("lower bound" in w for w in r.to_dict()["data"]["warnings"])
+        from aigap.analysis.lag import lag_analysis
+
+        with pytest.raises(QueryError, match="no day with a finite"):
+            lag_analysis(r.leader_frame, r.follower_frame, tau=0, exclude_censored=True,
+                         end=pd.Timestamp("2023-07-01"))

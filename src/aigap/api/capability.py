@@ -159,6 +159,8 @@ class LagReport:
     leader_frame: pd.DataFrame | None = None
     follower_frame: pd.DataFrame | None = None
     n_keys: dict[str, int] = field(default_factory=dict)
+    #: True when every day of the window was censored, so the figures are lower bounds
+    bounds_only: bool = False
     #: derived results (trends) computed from this report, by their own settings
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
     #: model key -> evaluator, for models whose score is the user's own result
@@ -302,7 +304,15 @@ class LagReport:
                 f"{self.leader_label} by "
                 f"{estimate:.1f} {h['unit']}{interval} on average from "
                 f"{iso_date(start)} to {iso_date(end)} ({r.attribution} attribution, "
-                f"tau {self.tau:g}){self._cut_note()}{self._hindsight_note()}.")
+                f"tau {self.tau:g}){self._cut_note()}{self._hindsight_note()}"
+                f"{self._bounds_note()}.")
+
+    def _bounds_note(self) -> str:
+        """Says so when every lag in the window is only a lower bound."""
+        if not self.bounds_only:
+            return ""
+        return ("; every lag in the window is a lower bound (measured from the leader's "
+                "first record in the data): the follower trails by at least this much")
 
     def _hindsight_note(self) -> str:
         """Says so when the answer as of a date reads data published after it."""
@@ -550,8 +560,21 @@ def _lag(scores: pd.DataFrame, sel: Selection, lead_g: Any, foll_g: Any, req: Ga
     scale = (scores["scale"].mode().iloc[0] if scores["scale"].notna().any() else None)
     t = req.tau if req.tau is not None else default_tau(scale)
     end = _end_date(req, sel)
-    result, lead, foll = _analyse(scores, lead_g, foll_g, req, t, rule, req.drop_first, end,
-                                  req.exclude_censored)
+    bounds_only = False
+    try:
+        result, lead, foll = _analyse(scores, lead_g, foll_g, req, t, rule, req.drop_first,
+                                      end, req.exclude_censored)
+    except QueryError as exc:
+        if not (req.exclude_censored and "no day with a finite" in str(exc)):
+            raise
+        # Every day in the window is censored: report the lower bounds, said as such.
+        req = replace(req, exclude_censored=False)
+        result, lead, foll = _analyse(scores, lead_g, foll_g, req, t, rule, req.drop_first,
+                                      end, False)
+        bounds_only = True
+        sel.warnings.append(
+            "every day's lag in the window is measured from the leader's first record in "
+            "the data, so each is only a lower bound: the figures are lower bounds")
     intervals = None
     if req.bootstrap > 0:
         intervals = bootstrap_lag(lead, foll, tau=t, end=end, since=req.since,
@@ -562,7 +585,7 @@ def _lag(scores: pd.DataFrame, sel: Selection, lead_g: Any, foll_g: Any, req: Ga
     report = LagReport(req, sel, lead_g.name, foll_g.name, t, scale, result, intervals,
                        {lead_g.name: int(lead["model_id"].nunique()),
                         foll_g.name: int(foll["model_id"].nunique())}, credits=credits,
-                       leader_frame=lead, follower_frame=foll,
+                       leader_frame=lead, follower_frame=foll, bounds_only=bounds_only,
                        n_keys={lead_g.name: int(lead["model"].nunique()),
                                foll_g.name: int(foll["model"].nunique())})
     if sensitivity:
