@@ -509,6 +509,7 @@ def lag_by_evaluator(
     used, the mean daily lag and the vertical gap with their intervals, or why it could not
     be measured. ``options`` are :func:`lag`'s."""
     rows: list[dict[str, Any]] = []
+    data: dict[str, Any] = {}
     with analysis_store(home, store) as st:
         for cls in ("third-party", "arena", "reported", "user"):
             try:
@@ -519,6 +520,8 @@ def lag_by_evaluator(
                 rows.append({"evaluator": cls, "note": str(exc)})
                 continue
             mean, gap = _row_of(r, "lag_mean"), _row_of(r, "gap_mean")
+            data = {**r.data, "evaluators": sorted({*data.get("evaluators", []),
+                                                    *r.data.get("evaluators", [])})}
             rows.append({"evaluator": cls, **{f"models_{g}": n for g, n in r.n_models.items()},
                          "lag_mean": mean["estimate"], "lag_lower": mean["lower"],
                          "lag_upper": mean["upper"], "gap_mean": gap["estimate"],
@@ -527,7 +530,9 @@ def lag_by_evaluator(
     if not rows:
         raise QueryError(f"metric: no scores on {metric!r} from any evaluator",
                          parameter="metric")
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out.attrs["data"] = data  # the data used (vintages, dates, credits) as in aigap lag
+    return out
 
 
 def _row_of(report: LagReport, statistic: str) -> dict[str, Any]:

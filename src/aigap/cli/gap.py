@@ -139,11 +139,14 @@ def lag_cmd(
         from aigap.present.output import frame_to_csv
 
         if fmt == "json":
-            echo_json({"kind": "lag_by_evaluator", "metric": metric, "rows": table})
+            echo_json({"kind": "lag_by_evaluator", "metric": metric,
+                       "data": table.attrs.get("data"), "rows": table})
         elif fmt == "csv":
             typer.echo(frame_to_csv(table), nl=False)
         else:
             print_table(table, f"Lag on {metric} by evaluator ({int(level * 100)}% intervals)")
+            if table.attrs.get("data"):
+                data_lines(table.attrs["data"])
         return
     report = lag(leader, follower, metric, method=method, tau=tau, as_of=as_of, since=since,
                  attribution=attribution, drop_first=drop_first,
