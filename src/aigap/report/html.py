@@ -28,7 +28,6 @@ ABBREVIATIONS = {
     "ECI": "Epoch Capabilities Index (Epoch AI's combined benchmark score)",
     "GPQA": "Graduate-level Google-proof question answering benchmark",
     "MMLU": "Massive Multitask Language Understanding benchmark",
-    "HAC": "heteroskedasticity and autocorrelation consistent (Newey–West) standard errors",
     "FLOP": "floating-point operations",
     "tau": "tolerance: a follower within tau points of the leader counts as caught up",
 }
@@ -160,8 +159,9 @@ def headline_html(data: ReportData) -> str:
             f'<span class="verdict-{verdict.replace(" ", "-")}">{verdict}</span>.</p>')
     return '<div class="headline" id="headline">' + "".join(parts) + (
         f"<p class=meta>Intervals: {lvl}% ranges from resampling the models (lag) and "
-        "from a regression on time that allows for slowly changing noise (trend); "
-        "\"closing\" only when the whole range is below zero. "
+        "from comparing how fast each group's frontier rises, over three windows (trend); "
+        "\"closing\" only when the whole range says the follower's frontier rises faster, "
+        "and \"depends on the window\" when the windows disagree. "
         '<a href="#methods">How to read this report</a>.</p></div>')
 
 
@@ -206,13 +206,16 @@ def methods_html(data: ReportData) -> str:
     return (
         '<details id="methods" class="methods"><summary>How to read this report: methods '
         "and abbreviations</summary>"
-        "<p>Records: per group, a model is a record if it beats every earlier day's best; "
-        "each group's first record is dropped (the data start mid-stream). Daily lag "
-        "(Epoch AI's method): on each day, how long ago the leader's frontier was at the "
-        "follower's current level (within tau), in months of 30.44 days. Intervals: "
-        "bootstrap over models within each group (seeded). Trend: OLS of the daily lag on "
-        "time with Newey–West errors; \"closing\" only when the whole interval is below "
-        f"zero. Attribution rule used: <b>{_e(data.attribution)}</b>. Full definitions: "
+        "<p>Records: per group, a model is a record if it beats every earlier day's best. "
+        "Daily lag (Epoch AI's method): on each day, how long ago the leader's frontier was "
+        "at the follower's current level (within tau), in months of 30.44 days; days "
+        "measured from the leader's first record in the data are only lower bounds and are "
+        "left out of the averages. Intervals: bootstrap over models within each group "
+        "(keys that are one model drawn together; seeded). Trend: each group's frontier "
+        "records are fitted by a line per window (from the start, last 24 and 12 months) "
+        "and the growth rates compared with a model bootstrap; \"closing\" only when the "
+        "whole interval says the follower's frontier rises faster. "
+        f"Attribution rule used: <b>{_e(data.attribution)}</b>. Full definitions: "
         '<a href="docs/methods.md">docs/methods.md</a> and <a href="docs/report.md">'
         f"docs/report.md</a>.</p><ul>{abbr}</ul></details>")
 
