@@ -309,11 +309,13 @@ def lag_statistic(
     end: object = None,
     since: object = None,
     drop_first: bool = True,
+    exclude_censored: bool = False,
 ) -> Statistic:
     """The :data:`LAG_STATISTICS` as a generic statistic (the slow reference of the fast path)."""
 
     def stat(leader: pd.DataFrame, follower: pd.DataFrame) -> dict[str, float]:
-        res = lag_analysis(leader, follower, tau=tau, end=end, since=since, drop_first=drop_first)
+        res = lag_analysis(leader, follower, tau=tau, end=end, since=since,
+                           drop_first=drop_first, exclude_censored=exclude_censored)
         return summary_statistics(res)
 
     return stat
@@ -343,9 +345,11 @@ def summary_statistics(res: LagResult) -> dict[str, float]:
 def _group_best(
     days: np.ndarray, values: np.ndarray, idx: np.ndarray, noise: np.ndarray, n_days: int
 ) -> np.ndarray:
-    """Per-resample daily best of one group: (c, n_days) array, -inf on days without a model.
+    """Per-resample best of one group on each cell of a grid: (c, n_days) array, -inf on
+    cells without a model.
 
-    ``days`` holds each model's day offset (models after the end carry value -inf).
+    ``days`` holds each model's cell (day offset or segment; models after the end carry
+    value -inf).
     """
     c = idx.shape[0]
     key = (days[idx] + (np.arange(c, dtype="int64") * n_days)[:, None]).ravel()
@@ -397,38 +401,89 @@ def _batch_summaries(
     ``lead``/``foll`` are (day offsets, values) of each group's models on a grid whose day 0 is
     the earliest model and whose last day (``n_days - 1``) is the end date; ``since`` is the window
     start as a day offset. ``idx_*`` and ``noise_*`` are (c, m) resample indices and score noise.
+
+    Works on segments, not days: both frontiers are constant between consecutive model days
+    (and the window start), so on a segment the daily lag is 0 or rises one day per day, and
+    each day-summary is a closed form over segments (the same numbers as a day-by-day pass).
     """
-    best_l = _group_best(lead[0], lead[1], idx_l, noise_l, n_days)
-    best_f = _group_best(foll[0], foll[1], idx_f, noise_f, n_days)
+    last = n_days - 1
+    cuts = np.unique(np.concatenate(
+        [lead[0], foll[0], np.array([since] if since <= last else [], dtype="int64")]))
+    k = cuts.size
+    lo = cuts.astype("int64")  # first and last day of each segment
+    hi = np.append(cuts[1:], last + 1).astype("int64") - 1
+    width = hi - lo + 1
+    best_l = _group_best(np.searchsorted(cuts, lead[0]), lead[1], idx_l, noise_l, k)
+    best_f = _group_best(np.searchsorted(cuts, foll[0]), foll[1], idx_f, noise_f, k)
     b_l, first_l = _kept_frontier(best_l, drop_first)
     b_f, first_f = _kept_frontier(best_f, drop_first)
-    c = idx_l.shape[0]
-    out = {k: np.full(c, np.nan) for k in LAG_STATISTICS}
-    start = np.maximum(first_l, first_f)
-    ok = (first_l >= 0) & (first_f >= 0)
-    last = n_days - 1
-    days = np.arange(n_days)
-    for r in np.flatnonzero(ok):
-        s = int(start[r])
-        bl, bf = b_l[r, s:], b_f[r, s:]
-        thr = bf + tau
-        above = np.searchsorted(b_l[r], thr, side="right")  # first day with B_leader > thr
-        lag = np.where(bl <= thr, 0, days[s:] - above + 1) / DAYS_PER_MONTH
-        if exclude_censored:
-            lag = np.where((lag > 0) & (above == first_l[r]), np.nan, lag)
-        gap = bl - bf
-        _lag_stats(out, r, lag, "_all")
-        out["lag_end"][r] = lag[-1]
-        out["gap_end"][r] = gap[-1]
-        w = max(since, s) - s
-        if w > last - s:
-            continue
-        lw, gw, fw = lag[w:], gap[w:], bf[w:]
-        _lag_stats(out, r, lw, "")
-        out["gap_mean"][r] = gw.mean()
-        nz = fw != 0
-        if nz.any():
-            out["gap_pct_mean"][r] = (100.0 * gw[nz] / fw[nz]).mean()
+    out = {key: np.full(idx_l.shape[0], np.nan) for key in LAG_STATISTICS}
+    rows = np.flatnonzero((first_l >= 0) & (first_f >= 0))
+    if rows.size == 0:
+        return out
+    bl, bf, first = b_l[rows], b_f[rows], first_l[rows][:, None]
+    seg = np.arange(k)[None, :]
+    valid = seg >= np.maximum(first, first_f[rows][:, None])
+    thr = np.where(valid, bf + tau, -np.inf)
+    above = _row_searchsorted(bl, thr)  # first segment with B_leader > thr, per row
+    behind = valid & (bl > thr)  # the lag is positive on the whole segment
+    start = lo[np.minimum(above, k - 1)] - 1  # lag on day t = t - start when behind
+    keep = valid & ~(behind & (above == first)) if exclude_censored else valid
+    gap = np.where(valid, bl, 0.0) - np.where(valid, bf, 0.0)
+    lag_lo = np.where(behind, lo - start, 0)
+    lag_hi = np.where(behind, hi - start, 0)
+    total = np.where(behind, width * (lo + hi) // 2 - width * start, 0)
+    _segment_lag_stats(out, rows, keep, width, total, lag_lo, lag_hi, "_all")
+    out["lag_end"][rows] = np.where(keep[:, -1], lag_hi[:, -1] / DAYS_PER_MONTH, np.nan)
+    out["gap_end"][rows] = gap[:, -1]
+    in_window = valid & (lo >= since)[None, :]
+    has = in_window[:, -1]  # the window is not empty (it always reaches the end day)
+    if not has.any():
+        return out
+    rows, keep, in_window = rows[has], keep[has] & in_window[has], in_window[has]
+    gap, bf = gap[has], bf[has]
+    _segment_lag_stats(out, rows, keep, width, total[has], lag_lo[has], lag_hi[has], "")
+    w = np.where(in_window, width, 0)
+    out["gap_mean"][rows] = (w * gap).sum(axis=1) / w.sum(axis=1)
+    w_nz = np.where(bf != 0, w, 0)
+    n_nz = w_nz.sum(axis=1)
+    pct = (w_nz * np.divide(100.0 * gap, bf, out=np.zeros_like(gap), where=w_nz > 0)).sum(1)
+    out["gap_pct_mean"][rows[n_nz > 0]] = pct[n_nz > 0] / n_nz[n_nz > 0]
+    return out
+
+
+def _segment_lag_stats(out: dict[str, np.ndarray], rows: np.ndarray, keep: np.ndarray,
+                       width: np.ndarray, total: np.ndarray, lag_lo: np.ndarray,
+                       lag_hi: np.ndarray, suffix: str) -> None:
+    """Per row: mean, min and max of the daily lag (in months) over the kept segments, from
+    each segment's day count, lag total, and lag on its first and last day (none kept: NaN)."""
+    n = np.where(keep, width, 0).sum(axis=1)
+    some = n > 0
+    r = rows[some]
+    out["lag_mean" + suffix][r] = (np.where(keep, total, 0).sum(axis=1)[some] / n[some]
+                                   / DAYS_PER_MONTH)
+    out["lag_min" + suffix][r] = np.where(keep, lag_lo, np.inf).min(axis=1)[some] / DAYS_PER_MONTH
+    out["lag_max" + suffix][r] = (np.where(keep, lag_hi, -np.inf).max(axis=1)[some]
+                                  / DAYS_PER_MONTH)
+
+
+def _row_searchsorted(rows: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Per row r, how many entries of ``rows[r]`` are <= each entry of ``queries[r]``.
+
+    Rows must be nondecreasing (-inf allowed, counted below every query). One flat
+    ``searchsorted`` does all rows: each row is shifted into its own band of the real line, so
+    the flattened array is sorted; query values are clipped into their row's band.
+    """
+    finite = np.concatenate([rows[np.isfinite(rows)], queries[np.isfinite(queries)]])
+    if finite.size == 0:
+        return np.where(np.isneginf(queries), 0, rows.shape[1]).astype("int64")
+    lo, hi = float(finite.min()) - 1.0, float(finite.max()) + 1.0
+    shift = (np.arange(rows.shape[0], dtype="float64") * 2.0 * (hi - lo))[:, None]
+    flat = (np.maximum(rows, lo) + shift).ravel()
+    q = (np.clip(queries, lo - 0.5, hi) + shift).ravel()
+    pos: np.ndarray = np.searchsorted(flat, q, side="right").reshape(queries.shape)
+    offset: np.ndarray = (np.arange(rows.shape[0], dtype="int64") * rows.shape[1])[:, None]
+    out: np.ndarray = pos - offset
     return out
 
 
@@ -464,22 +519,6 @@ def draw_size(m: int, exponent: float) -> int:
     if not (0 < exponent <= 1):
         raise QueryError(f"m_exponent must be in (0, 1], got {exponent!r}")
     return m if exponent == 1 else max(2, min(m, round(m**exponent)))
-
-
-def _lag_stats(
-    out: dict[str, np.ndarray], r: int | np.integer[Any], lag: np.ndarray, suffix: str
-) -> None:
-    """Mean, min and max of one resample's lag days (NaN days left out; none left: NaN)."""
-    ok = np.isfinite(lag)
-    if ok.all():
-        vals = lag
-    elif ok.any():
-        vals = lag[ok]
-    else:
-        return
-    out["lag_mean" + suffix][r] = vals.mean()
-    out["lag_min" + suffix][r] = vals.min()
-    out["lag_max" + suffix][r] = vals.max()
 
 
 def _group_arrays(

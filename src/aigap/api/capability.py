@@ -410,15 +410,34 @@ FIRST_RECORD_RULES = (("censored days left out", False, True),
 
 def _analyse(scores: pd.DataFrame, lead_g: Any, foll_g: Any, req: GapRequest, tau: float,
              rule: str, drop_first: bool, end: pd.Timestamp | None,
-             exclude_censored: bool = True) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
+             exclude_censored: bool = True, memo: dict[Any, Any] | None = None
+             ) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
+    """The lag analysis of the two groups' scores; with ``memo``, requests whose groups hold
+    the same rows share one computation (see :func:`_content_key`)."""
     from aigap.analysis.lag import lag_analysis
 
     lead = group_scores(scores, lead_g, rule)
     foll = group_scores(scores, foll_g, rule)
+    key = ("analysis", _content_key(lead), _content_key(foll), tau, end, req.since,
+           drop_first, exclude_censored, lead_g.name, foll_g.name)
+    if memo is not None and key in memo:
+        return memo[key], lead, foll
     result = lag_analysis(lead, foll, tau=tau, end=end, since=req.since,
                           drop_first=drop_first, exclude_censored=exclude_censored,
                           labels=(lead_g.name, foll_g.name))
+    if memo is not None:
+        memo[key] = result
     return result, lead, foll
+
+
+def _content_key(frame: pd.DataFrame) -> str:
+    """A digest of a frame's columns and rows. Requests that differ only in ways that leave
+    the groups' rows unchanged (a later as-of date past the newest data, another vintage
+    holding the same rows) get the same digest and so share one computation."""
+    import hashlib
+
+    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    return hashlib.sha1(rows.tobytes() + "|".join(map(str, frame.columns)).encode()).hexdigest()
 
 
 def lag(
@@ -489,7 +508,7 @@ def lag(
                tuple(sorted(sel.vintages.items())), sensitivity)
         if key not in st.cache:
             st.cache[key] = _lag(scores, sel, lead_g, foll_g, req, credits_for(st, sel),
-                                 sensitivity)
+                                 sensitivity, st.cache)
             st.cache[key].own_results = own_results(scores)
         report: LagReport = st.cache[key]
     return report
@@ -557,8 +576,10 @@ def _end_date(req: GapRequest, sel: Selection) -> pd.Timestamp | None:
 
 
 def _lag(scores: pd.DataFrame, sel: Selection, lead_g: Any, foll_g: Any, req: GapRequest,
-         credits: list[str], sensitivity: bool) -> LagReport:
-    """The lag of one validated request on its score frame (see :func:`lag`)."""
+         credits: list[str], sensitivity: bool, memo: dict[Any, Any] | None = None
+         ) -> LagReport:
+    """The lag of one validated request on its score frame (see :func:`lag`). ``memo`` (the
+    store's) shares the analysis and the bootstrap between requests on the same rows."""
     from aigap.analysis.uncertainty import bootstrap_lag
 
     rule = lag_rule(req.attribution)
@@ -568,25 +589,31 @@ def _lag(scores: pd.DataFrame, sel: Selection, lead_g: Any, foll_g: Any, req: Ga
     bounds_only = False
     try:
         result, lead, foll = _analyse(scores, lead_g, foll_g, req, t, rule, req.drop_first,
-                                      end, req.exclude_censored)
+                                      end, req.exclude_censored, memo)
     except QueryError as exc:
         if not (req.exclude_censored and "no day with a finite" in str(exc)):
             raise
         # Every day in the window is censored: report the lower bounds, said as such.
         req = replace(req, exclude_censored=False)
         result, lead, foll = _analyse(scores, lead_g, foll_g, req, t, rule, req.drop_first,
-                                      end, False)
+                                      end, False, memo)
         bounds_only = True
         sel.warnings.append(
             "every day's lag in the window is measured from the leader's first record in "
             "the data, so each is only a lower bound: the figures are lower bounds")
     intervals = None
     if req.bootstrap > 0:
-        intervals = bootstrap_lag(lead, foll, tau=t, end=end, since=req.since,
-                                  drop_first=req.drop_first, n=req.bootstrap,
-                                  rng=np.random.default_rng(req.seed), level=req.level,
-                                  analysis=result, unit="model",
-                                  exclude_censored=req.exclude_censored)
+        key = ("bootstrap", id(result), req.bootstrap, req.seed, req.level)
+        if memo is None or key not in memo:
+            intervals = bootstrap_lag(lead, foll, tau=t, end=end, since=req.since,
+                                      drop_first=req.drop_first, n=req.bootstrap,
+                                      rng=np.random.default_rng(req.seed), level=req.level,
+                                      analysis=result, unit="model",
+                                      exclude_censored=req.exclude_censored)
+            if memo is not None:
+                memo[key] = (result, intervals)  # the result kept alive: its id stays unique
+        else:
+            intervals = memo[key][1]
     report = LagReport(req, sel, lead_g.name, foll_g.name, t, scale, result, intervals,
                        {lead_g.name: int(lead["model_id"].nunique()),
                         foll_g.name: int(foll["model_id"].nunique())}, credits=credits,
@@ -809,7 +836,7 @@ def lag_period(
                tuple(sorted(sel.vintages.items())), False)
         if key not in st.cache:
             st.cache[key] = _lag(scores, sel, lead_g, foll_g, req, credits_for(st, sel),
-                                 False)
+                                 False, st.cache)
         report: LagReport = st.cache[key]
     return report
 

@@ -48,7 +48,10 @@ def family_org(keys: pd.Series) -> pd.Series:
     table = family_table()
     low = keys.astype("string").str.strip().str.lower()
     out = pd.Series([None] * len(keys), index=keys.index, dtype="object")
-    for prefix, org in zip(table["prefix"], table["org_id"], strict=True):
-        hit = out.isna() & low.str.startswith(prefix, na=False)
-        out[hit.to_numpy(dtype=bool)] = org
+    lengths = table["prefix"].str.len()
+    for n in sorted(set(lengths.tolist()), reverse=True):  # longest prefixes first
+        group = table[lengths == n]
+        org = low.str.slice(0, n).map(dict(zip(group["prefix"], group["org_id"], strict=True)))
+        hit = (out.isna() & org.notna()).to_numpy(dtype=bool)
+        out[hit] = org[hit].astype("object")
     return out

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -190,21 +191,35 @@ def assign_model_ids(
         disp = disp.where(disp.notna() & (disp.str.strip() != ""), fallback)
     else:
         disp = pd.Series(base, index=frame.index, dtype="string")
-    work["disp"] = disp.to_numpy()
-    best_disp = (work.assign(model_id=out["model_id"].to_numpy())
-                 .groupby("model_id")["disp"].agg(lambda s: s.mode().iloc[0]))
-    out["display_name"] = best_disp.reindex(out["model_id"]).to_numpy()
+    out["display_name"] = _most_common(out["model_id"].to_numpy(), disp.to_numpy()
+                                       ).reindex(out["model_id"]).to_numpy()
     models = _model_table(out, key, date, value)
     return ModelIdentity(frame=out, models=models, n_keys=int(keys.nunique()),
                          n_models=int(out["model_id"].nunique()))
 
 
+def _most_common(group: np.ndarray, value: np.ndarray) -> pd.Series:
+    """Per group, its most common non-missing value (ties: the smallest), indexed by group."""
+    pairs = pd.DataFrame({"group": group, "value": value}).dropna(subset=["value"])
+    counts = pairs.groupby(["group", "value"]).size().rename("k").reset_index()
+    counts = counts.sort_values(["group", "k", "value"], ascending=[True, False, True])
+    return counts.drop_duplicates("group").set_index("group")["value"]
+
+
 def _model_table(out: pd.DataFrame, key: str, date: str, value: str) -> pd.DataFrame:
     g = out.groupby("model_id", sort=True)
+    pairs = (pd.DataFrame({"model_id": out["model_id"], "key": out[key].astype(str)})
+             .drop_duplicates().sort_values(["model_id", "key"]))
+    starts = np.flatnonzero(np.r_[True, pairs["model_id"].to_numpy()[1:]
+                                  != pairs["model_id"].to_numpy()[:-1]])
+    bounds = np.r_[starts, len(pairs)]
+    key_list = pairs["key"].tolist()
+    joined = pd.Series(["|".join(key_list[a:b]) for a, b in pairwise(bounds)],
+                       index=pd.Index(pairs["model_id"].to_numpy()[starts], name="model_id"))
     return pd.DataFrame({
         "display_name": g["display_name"].first(),
         "date": g[date].min(),
         "value": g[value].max(),
         "n_keys": g[key].nunique(),
-        "keys": g[key].agg(lambda s: "|".join(sorted(set(map(str, s))))),
+        "keys": joined,
     }).reset_index()

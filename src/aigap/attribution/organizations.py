@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -211,20 +213,33 @@ def load_registry(path: str | Path | None = None) -> Registry:
     from aigap.errors import SchemaError
 
     if path is None:
-        from importlib.resources import files
+        return _packaged_registry()
+    file = str(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise SchemaError("file not found", file=file) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise SchemaError(f"not a readable CSV ({exc})", file=file) from None
+    return _from_raw(raw, file)
 
-        resource = files("aigap.attribution").joinpath(_PACKAGED)
-        file = f"aigap/attribution/{_PACKAGED}"
-        with resource.open("r", encoding="utf-8") as fh:
-            raw = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    else:
-        file = str(path)
-        try:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-        except FileNotFoundError:
-            raise SchemaError("file not found", file=file) from None
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise SchemaError(f"not a readable CSV ({exc})", file=file) from None
+
+@lru_cache(maxsize=1)
+def _packaged_registry() -> Registry:
+    """The registry shipped with aigap, read and validated once per process (it cannot
+    change while aigap runs; callers only read it)."""
+    import pandas as pd
+
+    resource = files("aigap.attribution").joinpath(_PACKAGED)
+    with resource.open("r", encoding="utf-8") as fh:
+        raw = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    return _from_raw(raw, f"aigap/attribution/{_PACKAGED}")
+
+
+def _from_raw(raw: pd.DataFrame, file: str) -> Registry:
+    """Check the columns of a read registry CSV, trim its cells, then :func:`_validate`."""
+    from aigap.errors import SchemaError
+
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = [c for c in REGISTRY_COLUMNS if c not in raw.columns and c != "notes"]
     if missing:

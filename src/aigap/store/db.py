@@ -606,7 +606,15 @@ class Store:
 
     def bundled_snapshot(self, vintage_ids: Iterable[int]) -> date | None:
         """The bundled snapshot's date when any of these vintages came from the files
-        shipped with aigap (origin ``bundled``), else None."""
+        shipped with aigap (origin ``bundled``), else None. Memoised until the next write."""
+        ids = tuple(sorted({int(v) for v in vintage_ids}))
+        key = ("bundled_snapshot", ids)
+        if key not in self.cache:
+            self.cache[key] = self._bundled_snapshot(ids)
+        found: date | None = self.cache[key]
+        return found
+
+    def _bundled_snapshot(self, vintage_ids: tuple[int, ...]) -> date | None:
         row = self.con.execute(
             "SELECT count(*) FROM vintage v JOIN source_file f ON f.sha256 = v.sha256 "
             "AND f.source = v.source WHERE f.origin = 'bundled' "

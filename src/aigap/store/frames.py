@@ -8,6 +8,7 @@ vintages were used, so outputs can state their data.
 
 from __future__ import annotations
 
+import copy
 import warnings
 from dataclasses import dataclass, field
 from datetime import date
@@ -463,7 +464,19 @@ def load_scores(
     evaluator class (:func:`select_evaluators`; ``Selection.evaluators`` says which).
     ``until`` also leaves out models released and ratings observed after it while reading
     the vintages of ``as_of`` (a past period in another date's data).
+
+    Memoised per store and arguments (the store forgets on every write); each call gets its
+    own copy of the frame and the selection, which callers may annotate.
     """
+    key = ("scores", metric, as_of, evaluator, until)
+    if key not in store.cache:
+        store.cache[key] = _load_scores(store, metric, as_of, evaluator, until)
+    frame, sel = store.cache[key]
+    return frame.copy(), copy.deepcopy(sel)
+
+
+def _load_scores(store: Store, metric: str, as_of: date | None, evaluator: str,
+                 until: date | None) -> tuple[pd.DataFrame, Selection]:
     frame, sel = load_observations(store, metric, as_of=as_of)
     if until is not None:
         ts = pd.Timestamp(until)
