@@ -16,6 +16,10 @@ settings.register_profile("aigap", deadline=None, suppress_health_check=[HealthC
 settings.register_profile("ci", parent=settings.get_profile("aigap"), derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "aigap")
 
+# `aigap update` evaluates the claims registry after new data (--warm); tests that update
+# a fixture home do not need it (tests/test_cli_data.py turns it on where it is tested).
+os.environ.setdefault("AIGAP_WARM", "0")
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_DATA = Path(os.environ.get("AIGAP_SHARED_DATA", ROOT.parent / "shared" / "data"))

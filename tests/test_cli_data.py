@@ -85,3 +85,35 @@ def test_help_explains(cli) -> None:  # type: ignore[no-untyped-def]
     assert "update" in r.out and "sources" in r.out
     r = cli("update", "--help")
     assert "--from" in r.out
+
+
+def test_update_evaluates_the_claims_ahead_only_when_data_changed(  # type: ignore[no-untyped-def]
+        cli, home: Path, tmp_path: Path, monkeypatch) -> None:
+    """--warm (the default outside tests): new data -> claims cached by vintage, which
+    `aigap claims` then reads; an update that changes nothing evaluates nothing."""
+    import aigap.claims.evaluate as evaluate
+
+    r = cli("update", "--from", str(MIRROR), "--no-warm")
+    assert r.code == 0, r.err
+    assert not list((home / "cache").glob("claims-*.pkl"))
+    other = tmp_path / "warmed"
+    r = cli("--home", str(other), "update", "--from", str(MIRROR), "--warm")
+    assert r.code == 0, r.err
+    assert "Evaluated" in r.err
+    assert len(list((other / "cache").glob("claims-*.pkl"))) == 1
+    assert list((other / "cache").glob("vega-bundle-*.js")), "chart bundle built ahead"
+    calls: list[int] = []
+    real = evaluate.evaluate_claims
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(evaluate, "evaluate_claims", counted)
+    r = cli("--home", str(other), "claims", "--format", "json")
+    assert r.code == 0, r.err
+    assert calls == [], "aigap claims after a warming update reads the cache"
+    r = cli("--home", str(other), "update", "--from", str(MIRROR), "--warm")
+    assert r.code == 0 and "Evaluated" not in r.err and calls == []
+    r = cli("claims", "--format", "json")  # the home updated with --no-warm computes now
+    assert r.code == 0 and calls == [1]

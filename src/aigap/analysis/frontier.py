@@ -22,6 +22,7 @@ __all__ = [
     "frontier_steps",
     "per_model_best",
     "records",
+    "records_of_best",
     "to_days",
 ]
 
@@ -104,7 +105,12 @@ def records(frame: pd.DataFrame, *, drop_first: bool = False, group: str = "grou
     Returns:
         DataFrame[model, date, value], strictly increasing in both date and value.
     """
-    best = per_model_best(frame, group=group)
+    return records_of_best(per_model_best(frame, group=group), drop_first=drop_first)
+
+
+def records_of_best(best: pd.DataFrame, *, drop_first: bool = False) -> pd.DataFrame:
+    """:func:`records` of a table :func:`per_model_best` already returned (saves redoing it
+    where the caller needs both)."""
     # Per day, the best model (ties: the smallest model id); best is sorted by date, model.
     days = best["date"].to_numpy("datetime64[ns]").astype("int64")
     values = best["value"].to_numpy("float64")

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from aigap.analysis.common import jsonable, to_timestamp
-from aigap.analysis.frontier import check_group, per_model_best, records, to_days
+from aigap.analysis.frontier import check_group, per_model_best, records_of_best, to_days
 from aigap.analysis.units import DAYS_PER_MONTH
 from aigap.errors import QueryError
 
@@ -50,7 +50,7 @@ def _group_records(
             f"the {group} group has {len(best)} model(s) with a score and a date; "
             "at least 2 are needed"
         )
-    rec = records(best, drop_first=drop_first, group=group)
+    rec = records_of_best(best, drop_first=drop_first)
     if rec.empty:
         raise QueryError(
             f"the {group} group has no record left after dropping its first record "
@@ -214,6 +214,11 @@ def matched_lag(
     tau = check_tau(tau)
     rec_l, _ = _group_records(leader, labels[0], drop_first)
     rec_f, _ = _group_records(follower, labels[1], drop_first)
+    return _matched(rec_l, rec_f, tau)
+
+
+def _matched(rec_l: pd.DataFrame, rec_f: pd.DataFrame, tau: float) -> pd.DataFrame:
+    """:func:`matched_lag` of the two groups' kept records."""
     v_l = rec_l["value"].to_numpy(dtype="float64")
     k = np.searchsorted(v_l, rec_f["value"].to_numpy(dtype="float64") - tau, side="left")
     matched = k < len(v_l)
@@ -390,7 +395,7 @@ def lag_analysis(
     since_ts = None if since is None else to_timestamp(since, "since date")
     if since_ts is not None and since_ts > fr.end:
         raise QueryError(f"since date {since_ts.date()} is after the end date {fr.end.date()}")
-    matched = matched_lag(leader, follower, tau=tau, drop_first=drop_first, labels=labels)
+    matched = _matched(fr.leader, fr.follower, tau)
     ok = matched["lag_months"].notna()
     if exclude_censored:
         ok &= ~matched["censored"]

@@ -629,8 +629,11 @@ def sensitivity_table(scores: pd.DataFrame, lead_g: Any, foll_g: Any, req: GapRe
                       tau: float, end: pd.Timestamp | None) -> pd.DataFrame:
     """Point estimates over tau in {0, 1, 2} points, the first-record rules
     (:data:`FIRST_RECORD_RULES`) and the attribution rules."""
+    from aigap.analysis.lag import lag_analysis
+
     rows = []
     for rule in ("inclusive", "exclusive", "hq"):
+        groups = (group_scores(scores, lead_g, rule), group_scores(scores, foll_g, rule))
         for label, drop, excl in FIRST_RECORD_RULES:
             for mult in (0.0, 1.0, 2.0):
                 t = mult * (tau if tau > 0 else 1.0)
@@ -638,8 +641,9 @@ def sensitivity_table(scores: pd.DataFrame, lead_g: Any, foll_g: Any, req: GapRe
                                        "drop_first": drop, "exclude_censored": excl,
                                        "tau": t}
                 try:
-                    res, _, _ = _analyse(scores, lead_g, foll_g, req, t, rule, drop, end,
-                                         excl)
+                    res = lag_analysis(*groups, tau=t, end=end, since=req.since,
+                                       drop_first=drop, exclude_censored=excl,
+                                       labels=(lead_g.name, foll_g.name))
                     w = res.summary["lag_window"]
                     row.update({"lag_mean": w["mean"], "lag_min": w["min"],
                                 "lag_max": w["max"],
