@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 from aigap.analysis.lag import (
     DAYS_PER_MONTH,
     daily_lag,
+    lag_analyses,
     lag_analysis,
     matched_lag,
     summarize,
@@ -154,6 +156,31 @@ def test_lag_analysis_bundles_everything_and_serialises() -> None:
     d = json.loads(json.dumps(res.to_dict()))
     assert d["leader"] == "USA"
     assert d["series"][0]["date"] == res.series["date"].iloc[0].strftime("%Y-%m-%d")
+
+
+def test_lag_analyses_equals_lag_analysis_on_every_cell_errors_included() -> None:
+    """The sensitivity grid shares each group's records between cells; every cell must be
+    what lag_analysis gives alone (a follower whose first model is never beaten has no
+    record left once it is dropped: that cell is the same QueryError)."""
+    days = np.arange(0, 400, 7)
+    leader = group("L", days, days / 7.0)
+    follower = group("F", [30, 200], [50.0, 40.0])  # second model never beats the first
+    rules = ((False, True), (True, False), (False, False))
+    grid = lag_analyses(leader, follower, taus=(0.0, 1.0, 2.5), first_record_rules=rules,
+                        since=day(100), labels=("USA", "CHN"))
+    assert len(grid) == 9
+    for (tau, drop, excl), got in grid.items():
+        args = {"tau": tau, "since": day(100), "drop_first": drop, "exclude_censored": excl,
+                "labels": ("USA", "CHN")}
+        if isinstance(got, QueryError):
+            with pytest.raises(QueryError, match=re.escape(str(got))):
+                lag_analysis(leader, follower, **args)  # type: ignore[arg-type]
+            continue
+        want = lag_analysis(leader, follower, **args)  # type: ignore[arg-type]
+        assert got.summary == want.summary
+        pd.testing.assert_frame_equal(got.series, want.series)
+        pd.testing.assert_frame_equal(got.matched, want.matched)
+    assert isinstance(grid[(1.0, True, False)], QueryError)
 
 
 def test_errors_name_the_problem() -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "LagResult",
     "check_tau",
     "daily_lag",
+    "lag_analyses",
     "lag_analysis",
     "matched_lag",
     "summarize",
@@ -373,6 +374,46 @@ def lag_analysis(
     """
     tau = check_tau(tau)
     fr = _frontiers(leader, follower, end=end, drop_first=drop_first, labels=labels)
+    return _analysis(fr, tau, since, drop_first, labels, exclude_censored)
+
+
+def lag_analyses(
+    leader: pd.DataFrame,
+    follower: pd.DataFrame,
+    *,
+    taus: tuple[float, ...],
+    first_record_rules: tuple[tuple[bool, bool], ...],
+    end: object = None,
+    since: object = None,
+    labels: tuple[str, str] = ("leader", "follower"),
+) -> dict[tuple[float, bool, bool], LagResult | QueryError]:
+    """:func:`lag_analysis` over a grid of tolerances and first-record rules
+    ((drop_first, exclude_censored) pairs), each group's records computed once per
+    ``drop_first``. A combination that cannot be analysed maps to its QueryError."""
+    out: dict[tuple[float, bool, bool], LagResult | QueryError] = {}
+    fronts: dict[bool, _Frontiers | QueryError] = {}
+    for drop, excl in first_record_rules:
+        if drop not in fronts:
+            try:
+                fronts[drop] = _frontiers(leader, follower, end=end, drop_first=drop,
+                                          labels=labels)
+            except QueryError as exc:
+                fronts[drop] = exc
+        for tau in taus:
+            fr = fronts[drop]
+            try:
+                if isinstance(fr, QueryError):
+                    raise fr
+                out[(tau, drop, excl)] = _analysis(fr, check_tau(tau), since, drop, labels,
+                                                   excl)
+            except QueryError as exc:
+                out[(tau, drop, excl)] = exc
+    return out
+
+
+def _analysis(fr: _Frontiers, tau: float, since: object, drop_first: bool,
+              labels: tuple[str, str], exclude_censored: bool) -> LagResult:
+    """:func:`lag_analysis` from the groups' kept records."""
     a = _daily_arrays(fr, tau)
     gap = a["leader_best"] - a["follower_best"]
     with np.errstate(divide="ignore", invalid="ignore"):

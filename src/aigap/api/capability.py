@@ -629,30 +629,31 @@ def sensitivity_table(scores: pd.DataFrame, lead_g: Any, foll_g: Any, req: GapRe
                       tau: float, end: pd.Timestamp | None) -> pd.DataFrame:
     """Point estimates over tau in {0, 1, 2} points, the first-record rules
     (:data:`FIRST_RECORD_RULES`) and the attribution rules."""
-    from aigap.analysis.lag import lag_analysis
+    from aigap.analysis.lag import lag_analyses
 
     rows = []
+    taus = tuple(mult * (tau if tau > 0 else 1.0) for mult in (0.0, 1.0, 2.0))
     for rule in ("inclusive", "exclusive", "hq"):
-        groups = (group_scores(scores, lead_g, rule), group_scores(scores, foll_g, rule))
+        grid = lag_analyses(group_scores(scores, lead_g, rule),
+                            group_scores(scores, foll_g, rule), taus=taus,
+                            first_record_rules=tuple((d, e) for _, d, e in FIRST_RECORD_RULES),
+                            end=end, since=req.since, labels=(lead_g.name, foll_g.name))
         for label, drop, excl in FIRST_RECORD_RULES:
-            for mult in (0.0, 1.0, 2.0):
-                t = mult * (tau if tau > 0 else 1.0)
+            for t in taus:
                 row: dict[str, Any] = {"attribution": rule, "first_record": label,
                                        "drop_first": drop, "exclude_censored": excl,
                                        "tau": t}
-                try:
-                    res = lag_analysis(*groups, tau=t, end=end, since=req.since,
-                                       drop_first=drop, exclude_censored=excl,
-                                       labels=(lead_g.name, foll_g.name))
+                res = grid[(t, drop, excl)]
+                if isinstance(res, QueryError):
+                    row.update({"lag_mean": math.nan, "lag_min": math.nan,
+                                "lag_max": math.nan, "matched_mean": math.nan,
+                                "gap_mean": math.nan, "note": str(res)})
+                else:
                     w = res.summary["lag_window"]
                     row.update({"lag_mean": w["mean"], "lag_min": w["min"],
                                 "lag_max": w["max"],
                                 "matched_mean": res.summary["matched"]["mean"],
                                 "gap_mean": res.summary["gap_window"]["mean"], "note": ""})
-                except QueryError as exc:
-                    row.update({"lag_mean": math.nan, "lag_min": math.nan,
-                                "lag_max": math.nan, "matched_mean": math.nan,
-                                "gap_mean": math.nan, "note": str(exc)})
                 rows.append(row)
     return pd.DataFrame(rows)
 

@@ -43,15 +43,25 @@ def family_table() -> pd.DataFrame:
     return table.loc[order].reset_index(drop=True)
 
 
+@lru_cache(maxsize=1)
+def _prefix_index() -> tuple[dict[str, str], tuple[int, ...]]:
+    """prefix -> org_id, and the prefix lengths, longest first."""
+    table = family_table()
+    index = dict(zip(table["prefix"], table["org_id"], strict=True))
+    return index, tuple(sorted({len(p) for p in index}, reverse=True))
+
+
+def _longest_prefix_org(key: str) -> str | None:
+    index, lengths = _prefix_index()
+    for n in lengths:
+        if n <= len(key) and (org := index.get(key[:n])) is not None:
+            return org
+    return None
+
+
 def family_org(keys: pd.Series) -> pd.Series:
     """The org_id whose family prefix (longest first) starts each key, else None."""
-    table = family_table()
     low = keys.astype("string").str.strip().str.lower()
-    out = pd.Series([None] * len(keys), index=keys.index, dtype="object")
-    lengths = table["prefix"].str.len()
-    for n in sorted(set(lengths.tolist()), reverse=True):  # longest prefixes first
-        group = table[lengths == n]
-        org = low.str.slice(0, n).map(dict(zip(group["prefix"], group["org_id"], strict=True)))
-        hit = (out.isna() & org.notna()).to_numpy(dtype=bool)
-        out[hit] = org[hit].astype("object")
-    return out
+    found = {k: _longest_prefix_org(k) for k in low.dropna().unique()}  # each key once
+    out = low.astype("object").map(found)
+    return out.where(out.notna(), None).astype("object")

@@ -131,12 +131,11 @@ def leaderboard_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) 
 def wilson_interval(k: int, n: int, level: float) -> tuple[float, float]:
     """Wilson score interval of a proportion k/n (two-sided, ``level``)."""
     import math
-
-    from scipy.stats import norm
+    from statistics import NormalDist  # (scipy.stats would cost half a second to import)
 
     if n == 0:
         return math.nan, math.nan
-    z = float(norm.ppf(0.5 + level / 2))
+    z = NormalDist().inv_cdf(0.5 + level / 2)
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)

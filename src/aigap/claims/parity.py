@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+from aigap.analysis.units import DAYS_PER_MONTH
 from aigap.claims import verdict as V
 from aigap.claims.evidence import (
     Context,
@@ -24,8 +25,6 @@ from aigap.claims.schema import Claim, ClaimTest
 from aigap.errors import AigapError
 
 __all__ = ["parity_evidence"]
-
-DAYS_PER_MONTH = 30.44
 
 
 def parity_evidence(ctx: Context, claim: Claim, t: ClaimTest, metric: str,

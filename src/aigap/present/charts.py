@@ -31,7 +31,7 @@ class Figure:
     Attributes:
         key: a stable id (used for element ids and PNG/SVG/CSV file names).
         title: the finding, in words.
-        chart: the Altair chart (without the source line; see :func:`with_source`).
+        chart: the Altair chart (without the source line; :meth:`export_spec` adds it).
         source: the source line shown under the chart (publishers, licences, data dates).
         table: the data behind the chart (the screen-reader table and the CSV download).
         note: an optional sentence under the chart (method, attribution rule).
@@ -54,7 +54,7 @@ class Figure:
         """The configured chart as a Vega-Lite dict, converted once; a shallow copy, so
         callers may replace top-level keys (never mutate nested values)."""
         if self._spec is None:
-            self._spec = _config(self.chart).to_dict(validate=False)
+            self._spec = _configured(self.chart.to_dict(validate=False))
         return dict(self._spec)
 
     @property
@@ -118,24 +118,28 @@ def _iso(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
     return out
 
 
-def _config(chart: Any) -> Any:
-    return (chart.configure(font=FONT)
-            .configure_axis(labelFontSize=11, titleFontSize=12, gridColor="#e6e6e6")
-            .configure_legend(labelFontSize=11, titleFontSize=11, orient="bottom")
-            .configure_title(fontSize=15, anchor="start", subtitleFontSize=12,
-                             subtitleColor="#444")
-            .configure_view(stroke=None))
+#: The look shared by every chart (font, axes, legend, titles, no view border).
+CONFIG: dict[str, Any] = {
+    "font": FONT,
+    "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
+    "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom"},
+    "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12,
+              "subtitleColor": "#444"},
+    "view": {"stroke": None},
+}
 
 
-def with_source(chart: Any, source: str) -> Any:
-    """The chart with its source line printed underneath (kept in PNG/SVG exports too)."""
-    import textwrap
+def _configured(spec: dict[str, Any]) -> dict[str, Any]:
+    """A Vega-Lite dict with :data:`CONFIG` merged over any config of its own (set on the dict:
+    Altair's ``configure_*`` calls deep-copy the whole chart, data included, each time)."""
+    import copy
 
-    lines = textwrap.wrap(source, width=110) or [""]
-    wrapped = alt.vconcat(chart).properties(
-        title=alt.TitleParams(lines, orient="bottom", anchor="start", fontSize=10,
-                              fontWeight="normal", color="#555", offset=8))
-    return _config(wrapped)
+    config = dict(spec.get("config") or {})
+    for key, value in CONFIG.items():
+        own = config.get(key)
+        config[key] = ({**own, **copy.deepcopy(value)} if isinstance(own, dict)
+                       and isinstance(value, dict) else copy.deepcopy(value))
+    return {**spec, "config": config}
 
 
 def _title(finding: str, subtitle: str | list[str] = "") -> alt.TitleParams:

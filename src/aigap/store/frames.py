@@ -428,7 +428,9 @@ def _observations(store: Store, metric: str, ids: tuple[int, ...]) -> pd.DataFra
         # Match the catalogue by the score's key, else by its model name.
         by_name = frame["model_name"].astype("string").str.strip().str.lower().str.replace(
             r"\s+", " ", regex=True)
-        key = frame["model_key"].where(frame["model_key"].isin(cat.index), by_name)
+        # (object dtype: pandas' isin over Arrow strings loops over the values in Python)
+        known = frame["model_key"].astype(object).isin(cat.index.astype(object))
+        key = frame["model_key"].where(known, by_name)
         missing_date = frame["release_date"].isna()
         frame.loc[missing_date, "release_date"] = key[missing_date].map(cat["release_date"])
         no_open = frame["open_weights"].isna()
