@@ -56,3 +56,33 @@ def documented_data_keys() -> set[str]:
     match = re.search(r"^- `data`:(.*?)(?=^- |^## )", text, re.M | re.S)
     assert match, "docs/json.md does not describe the data block"
     return set(re.findall(r"`([a-z_]+)`", match.group(1)))
+
+
+def test_every_cli_option_is_documented() -> None:
+    """Each long option of each command appears in README.md or docs/*.md (a new flag
+    without docs fails here)."""
+    from typer.main import get_command
+
+    from aigap.cli.app import app, load_commands
+
+    load_commands()
+
+    root = Path(__file__).resolve().parents[1]
+    docs = (root / "README.md").read_text(encoding="utf-8") + "".join(
+        p.read_text(encoding="utf-8") for p in sorted((root / "docs").glob("*.md")))
+    missing: list[str] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        if hasattr(command, "commands"):  # a group (typer may vendor its own click)
+            for name, sub in command.commands.items():
+                walk(sub, [*path, name])
+            return
+        for param in command.params:
+            for opt in [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]:
+                if opt.startswith("--") and opt != "--help" and opt not in docs:
+                    missing.append(f"aigap {' '.join(path)} {opt}")
+
+    root_command = get_command(app)
+    walk(root_command, [])
+    assert "update" in root_command.commands  # the walk saw the commands
+    assert not missing, f"undocumented options: {missing}"

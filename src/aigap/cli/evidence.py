@@ -25,7 +25,7 @@ def arena_cmd(
     attribution: Attribution = "inclusive",
     draws: Annotated[int, typer.Option("--draws", help="Draws from the rating intervals.")
                      ] = 1000,
-    seed: Annotated[int, typer.Option("--seed")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator.")] = 0,
     level: Level = 0.9,
     fmt: FormatOption = "table",
 ) -> None:

@@ -37,7 +37,7 @@ def compute_cmd(
     since: Annotated[str, typer.Option("--since", help="First release date.")] = "2018-01-01",
     attribution: Attribution = "inclusive",
     bootstrap: Annotated[int, typer.Option("--bootstrap", "-b", help="Resamples.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator.")] = 0,
     fmt: FormatOption = "table",
 ) -> None:
     """Training-compute growth per group (x/year, with intervals) and the compute lag.
