@@ -27,27 +27,27 @@ def vega_bundle(cache_dir: str | Path | None = None) -> str:
     ``cache_dir``, in a file named by the vl-convert and Vega-Lite versions (so an upgrade
     builds a new one).
     """
-    if "js" in _MEMO:
-        return _MEMO["js"]
     from importlib.metadata import version
-
-    import vl_convert as vlc
 
     vl = vega_lite_version()
     path = None
     if cache_dir is not None:
         path = Path(cache_dir) / f"vega-bundle-{version('vl-convert-python')}-vl{vl}.js"
-    if path is not None and path.is_file():
+    if "js" in _MEMO:
+        js = _MEMO["js"]
+    elif path is not None and path.is_file():
         js = path.read_text(encoding="utf-8")
     else:
+        import vl_convert as vlc
+
         js = str(vlc.javascript_bundle(None, vl_version=vl))  # type: ignore[arg-type]
-        if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp")
-                tmp.write_text(js, encoding="utf-8")
-                tmp.replace(path)
-            except OSError:
-                pass
+    if path is not None and not path.is_file():  # kept for later processes too
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(js, encoding="utf-8")
+            tmp.replace(path)
+        except OSError:
+            pass
     _MEMO["js"] = js
     return js
