@@ -625,9 +625,18 @@ class Store:
         return date.fromisoformat(stamp)
 
     def datasets_with(self, table: str, vintage_ids: Iterable[int]) -> set[str]:
-        """The datasets among these vintages that hold rows of a canonical table."""
+        """The datasets among these vintages that hold rows of a canonical table (memoised
+        until the next write)."""
         if table not in schema.TABLES:
             raise SourceError(f"unknown table {table!r}")
+        ids = tuple(sorted({int(v) for v in vintage_ids}))
+        key = ("datasets_with", table, ids)
+        if key not in self.cache:
+            self.cache[key] = self._datasets_with(table, ids)
+        found: set[str] = self.cache[key]
+        return set(found)
+
+    def _datasets_with(self, table: str, vintage_ids: tuple[int, ...]) -> set[str]:
         rows = self.con.execute(
             f'SELECT DISTINCT v.dataset FROM (SELECT DISTINCT vintage_id FROM "{table}" '  # noqa: S608
             "WHERE list_contains(?, vintage_id)) t JOIN vintage v USING (vintage_id)",
