@@ -6,10 +6,8 @@ cheap and ``aigap.lag(...)`` pulls in pandas and DuckDB only when first used.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from aigap import api as _api
+from aigap.lazy import lazy_exports
 from aigap.version import VERSION as __version__
 
 # name -> module that defines it: the errors, settings, the downloader, and every name of
@@ -30,14 +28,4 @@ _API: dict[str, str] = {
 __all__ = ["__version__", *sorted(_API)]
 
 
-def __getattr__(name: str) -> Any:
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'aigap' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _API, globals())

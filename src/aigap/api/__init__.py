@@ -16,8 +16,9 @@ Names are loaded lazily, so ``import aigap.api`` does no work.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from aigap.lazy import lazy_exports
 
 if TYPE_CHECKING:  # the real names, for type checkers and editors
     from aigap.api.aci import IndexResult as IndexResult
@@ -84,14 +85,4 @@ API: dict[str, str] = {
 __all__ = sorted(API)
 
 
-def __getattr__(name: str) -> Any:
-    module = API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'aigap.api' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, API, globals())
