@@ -117,3 +117,18 @@ def test_update_evaluates_the_claims_ahead_only_when_data_changed(  # type: igno
     assert r.code == 0 and "Evaluated" not in r.err and calls == []
     r = cli("claims", "--format", "json")  # the home updated with --no-warm computes now
     assert r.code == 0 and calls == [1]
+
+
+def test_a_failing_warm_step_leaves_a_successful_update_and_a_note(  # type: ignore[no-untyped-def]
+        cli, home: Path, monkeypatch) -> None:
+    import aigap.claims.cache as cache
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("registry unreadable")
+
+    monkeypatch.setattr(cache, "warm_cache", broken)
+    r = cli("update", "--from", str(MIRROR), "--warm", "--format", "json")
+    assert r.code == 0
+    assert json.loads(r.out)["imported"] >= 8  # stdout stays the update's JSON
+    assert "claims were not evaluated ahead (RuntimeError: registry unreadable)" in r.err
+    assert "Traceback" not in r.err

@@ -203,16 +203,15 @@ def _evaluate_claims(console: Any, show: bool) -> None:
     """The claims half of :func:`_warm_claims`."""
     from aigap.api.context import analysis_store
     from aigap.claims.cache import warm_cache
-    from aigap.errors import AigapError
 
     try:
         status = (console.status("Evaluating the claims registry on the new data...",
                                  spinner="dots") if show else nullcontext())
         with status, analysis_store(state.home) as store:
             n = warm_cache(store)
-    except AigapError as exc:
-        typer.echo(f"note: the claims were not evaluated ahead ({exc}); `aigap claims` "
-                   "will evaluate them when asked", err=True)
+    except Exception as exc:  # the update itself succeeded: say why, never a traceback
+        typer.echo(f"note: the claims were not evaluated ahead ({type(exc).__name__}: "
+                   f"{exc}); `aigap claims` will evaluate them when asked", err=True)
         return
     if show:
         console.print(f"Evaluated {n} claims on the new data (cached for `aigap claims`, "
