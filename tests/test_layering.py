@@ -81,7 +81,8 @@ API = {
     "models", "metrics", "data_sources", "scores", "unmapped", "lag", "lag_by_evaluator",
     "trend", "LagReport",
     "TrendReport", "compute", "ComputeReport", "top500", "clusters", "chips", "arena_gap",
-    "arena_languages", "leaderboard", "indicators", "import_path", "update_from_dir",
+    "arena_languages", "leaderboard", "indicators", "institutions", "import_path",
+    "update_from_dir",
     "update_live", "ImportReport", "Result", "Store", "open_store", "index", "IndexResult",
 }
 TOP = API | {"__version__", "AigapError", "SourceError", "SchemaError", "AttributionError",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -236,9 +236,36 @@ BENCHMARK_INFO = Table(
     "Per-benchmark facts from Epoch's ECI fit (release dates bound as-of refits).",
 )
 
+RESEARCH_OUTPUT = Table(
+    "research_output",
+    (
+        C("institution", "VARCHAR", True, "the institution as the source names it"),
+        C("area", "VARCHAR", True, "research area code, e.g. CSRankings' ai, vision, nlp"),
+        C("venue", "VARCHAR", False, "conference within the area, where the source says"),
+        C("year", "INTEGER", True, "publication year"),
+        C("authors", "INTEGER", True, "researchers of the institution with a paper there"),
+        C("papers", "DOUBLE", True, "papers (each author's papers summed)"),
+        C("adjusted", "DOUBLE", False, "papers with credit split among co-authors"),
+        C("source_url", "VARCHAR", False, "where the counts come from"),
+    ),
+    "Papers at selected venues per institution, area and year (CSRankings).",
+)
+
+INSTITUTION = Table(
+    "institution",
+    (
+        C("institution", "VARCHAR", True, "the institution as the source names it"),
+        C("country", "VARCHAR", True, "ISO3 code"),
+        C("region", "VARCHAR", False, "the source's region label"),
+        C("source_url", "VARCHAR", False, "where the country comes from"),
+    ),
+    "Institution -> country, for the research tables (CSRankings' country-info).",
+)
+
 TABLES: dict[str, Table] = {
     t.name: t for t in (MODEL, SCORE, INDICATOR, ORGANIZATION, CLUSTER, HARDWARE, SYSTEM,
-                        BENCHMARK_ROW, MODEL_GROUP, BENCHMARK_INFO)
+                        BENCHMARK_ROW, MODEL_GROUP, BENCHMARK_INFO, RESEARCH_OUTPUT,
+                        INSTITUTION)
 }
 
 #: Tables added after the first schema: a re-import of an unchanged file fills them for its

@@ -9,6 +9,7 @@ same question gets the same number wherever it is asked.
 - :mod:`~aigap.api.training`: training-compute trends and the compute lag
 - :mod:`~aigap.api.infrastructure`: TOP500, AI supercomputers, export-control chips
 - :mod:`~aigap.api.ratings`: arena gaps, the Open LLM Leaderboard, country indicators
+- :mod:`~aigap.api.research`: institutions publishing at top AI conferences (CSRankings)
 - :mod:`~aigap.api.data`: update and import
 
 Names are loaded lazily, so ``import aigap.api`` does no work.
@@ -44,6 +45,7 @@ if TYPE_CHECKING:  # the real names, for type checkers and editors
     from aigap.api.ratings import arena_languages as arena_languages
     from aigap.api.ratings import indicators as indicators
     from aigap.api.ratings import leaderboard as leaderboard
+    from aigap.api.research import institutions as institutions
     from aigap.api.result import Result as Result
     from aigap.api.training import ComputeReport as ComputeReport
     from aigap.api.training import compute as compute
@@ -71,6 +73,7 @@ API: dict[str, str] = {
     "arena_languages": "aigap.api.ratings",
     "leaderboard": "aigap.api.ratings",
     "indicators": "aigap.api.ratings",
+    "institutions": "aigap.api.research",
     "import_path": "aigap.api.data",
     "update_from_dir": "aigap.api.data",
     "update_live": "aigap.api.data",

@@ -36,6 +36,7 @@ from aigap.claims.evidence import (
 from aigap.claims.indicators import (
     hardware_share_evidence,
     indicator_evidence,
+    institution_evidence,
     leaderboard_evidence,
     model_count_evidence,
 )
@@ -60,7 +61,7 @@ _NO_METRIC: dict[str, Callable[..., Evidence]] = {
     "compute": compute_evidence, "share": share_evidence, "count": count_evidence,
     "chip_ratio": chip_evidence, "indicator": indicator_evidence,
     "leaderboard_rank": leaderboard_evidence, "model_count": model_count_evidence,
-    "hardware_share": hardware_share_evidence}
+    "hardware_share": hardware_share_evidence, "institutions": institution_evidence}
 
 
 def _credit(ctx: Context, ev: Evidence) -> Evidence:

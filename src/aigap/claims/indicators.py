@@ -1,7 +1,8 @@
 """Claim families on country figures: an indicator in a year (OWID/CSET investment and
-publications), notable-model counts (Epoch AI Models) and a leaderboard's ranking (the Open
-LLM Leaderboard as it stood on a date), from :func:`aigap.api.indicators`,
-:func:`aigap.api.models` and :func:`aigap.api.leaderboard`."""
+publications), notable-model counts (Epoch AI Models), a leaderboard's ranking (the Open
+LLM Leaderboard as it stood on a date) and institutions at top AI conferences (CSRankings),
+from :func:`aigap.api.indicators`, :func:`aigap.api.models`, :func:`aigap.api.leaderboard`
+and :func:`aigap.api.institutions`."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from aigap.claims.evidence import (
 from aigap.claims.schema import Claim, ClaimTest
 from aigap.errors import AigapError
 
-__all__ = ["hardware_share_evidence", "indicator_evidence", "leaderboard_evidence",
-           "model_count_evidence", "wilson_interval"]
+__all__ = ["hardware_share_evidence", "indicator_evidence", "institution_evidence",
+           "leaderboard_evidence", "model_count_evidence", "wilson_interval"]
 
 WORLD = "OWID_WRL"
 
@@ -200,3 +201,42 @@ def _has(value: str) -> Any:
         except TypeError:
             return False
     return check
+
+
+def institution_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) -> Evidence:
+    """``count``: the country's institutions with a paper at a top conference of the areas
+    from ``since`` to ``year``; ``top_n``: how many of the ``top`` institutions by
+    (co-author-adjusted) papers are the country's. Counts of a listing: no interval."""
+    from aigap.api import institutions
+
+    first, last = (t.since.year if t.since else None), t.year
+    country = (t.country or "").upper()
+    areas = tuple(t.areas) if t.areas else None
+    where = f"CSRankings areas {', '.join(areas) if areas else 'ai, vision, mlmining, nlp, ir'}"
+    method = (f"institutions with a faculty paper at the top conferences of {where}, "
+              f"{first}-{last} (CSRankings; unlisted institutions are US, its convention)")
+    try:
+        table = ctx.cached(("institutions", areas, first, last, q.data_as_of),
+                           lambda: institutions(*([areas] if areas else []), since=first,
+                                                until=last, as_of=q.data_as_of,
+                                                store=ctx.store))
+    except AigapError as exc:
+        return untestable(t, None, str(exc), q.end, method)
+    mine = table[table["country"] == country]
+    if t.statistic == "top_n":
+        top = table.head(t.top)
+        est = float((top["country"] == country).sum())
+        what = (f"{est:.0f} of the top {t.top} institutions by adjusted papers were in "
+                f"{country} ({', '.join(top['institution'].astype(str))})")
+    else:
+        est = float(len(mine))
+        what = f"{est:.0f} institutions in {country} had at least one such paper"
+    v = _verdict(t, est)
+    sel = table.attrs.get("selection")
+    text = (f"{what}, {first}-{last}; claimed {claimed_range(t)} (tolerance: "
+            f"{t.tolerance or 'none'}): {v}.")
+    return Evidence(None, t.statistic or "count", est, est, est, t.unit, v, method,
+                    f"{later_vintage_note(sel, q)} {text}".strip(), q.end, 0, len(mine),
+                    sel.to_dict() if sel is not None else {},
+                    {"institutions": len(table), "top": table.head(t.top)[
+                        ["rank", "institution", "country"]].to_dict("records")})

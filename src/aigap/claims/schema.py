@@ -28,6 +28,8 @@ FAMILIES: dict[str, str] = {
     "leaderboard_rank": "a model's rank on the Open LLM Leaderboard as it stood on a date",
     "model_count": "notable models released by a group in a year (Epoch AI Models)",
     "hardware_share": "share of a group's models trained on a vendor's chips (Epoch AI Models)",
+    "institutions": "a country's institutions publishing at top AI conferences (CSRankings): "
+                    "how many, or how many among the top N",
 }
 
 #: Metrics tried, in order, when a capability claim does not name one.
@@ -49,6 +51,7 @@ STATISTICS: dict[str, tuple[str, ...]] = {
     "leaderboard_rank": ("rank",),
     "model_count": ("count",),
     "hardware_share": ("share",),
+    "institutions": ("count", "top_n"),
 }
 
 #: How a claimed range is read: ``about`` a stated figure plus a tolerance (supported when
@@ -130,8 +133,10 @@ class ClaimTest(BaseModel):
     chip: str | None = None
     reference_chip: str | None = None
     spec: Literal["fp16", "memory_bandwidth", "intranode_bandwidth"] = "fp16"
-    # indicator / model_count / hardware_share
+    # indicator / model_count / hardware_share / institutions (last year)
     year: int | None = None
+    # institutions: CSRankings area codes (default its AI areas)
+    areas: list[str] | None = None
     domain: str | None = None
     other: str | None = None
     # leaderboard_rank
@@ -176,6 +181,9 @@ class ClaimTest(BaseModel):
             raise ValueError("models/at: a leaderboard test needs the models and the date")
         if self.family == "hardware_share" and not (self.chip and self.since):
             raise ValueError("chip/since: a hardware_share test needs the vendor and the start")
+        if self.family == "institutions" and not (self.country and self.since and self.year):
+            raise ValueError("country/since/year: an institutions test needs the country and "
+                             "the first (since) and last (year) years")
         if self.family == "model_count" and not self.year:
             raise ValueError("year: a model_count test needs the year")
         if self.family in ("share", "count", "indicator") and not self.country:

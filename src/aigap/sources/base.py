@@ -168,6 +168,8 @@ SOURCE_MODULES: tuple[str, ...] = (
     "aigap.sources.lmarena",
     "aigap.sources.hf_leaderboard",
     "aigap.sources.owid",
+    "aigap.sources.csrankings",
+    "aigap.sources.openalex",
     "aigap.sources.starter",
     "aigap.sources.user_scores",
 )

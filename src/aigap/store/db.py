@@ -68,6 +68,12 @@ def _migration_4(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SOURCE_FILE_DDL)
 
 
+def _migration_5(con: duckdb.DuckDBPyConnection) -> None:
+    """v5: research output per institution and institutions' countries (CSRankings)."""
+    for name in ("research_output", "institution"):
+        con.execute(schema.TABLES[name].ddl())
+
+
 SOURCE_FILE_DDL = """
 CREATE TABLE IF NOT EXISTS source_file (
   sha256 VARCHAR NOT NULL,
@@ -85,7 +91,8 @@ CREATE TABLE IF NOT EXISTS source_file (
 ORIGINS = ("bundled", "starter", "download", "mirror", "import")
 
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
-    1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4}
+    1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4,
+    5: _migration_5}
 
 
 @dataclass(frozen=True)
