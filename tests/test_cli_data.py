@@ -119,6 +119,17 @@ def test_update_evaluates_the_claims_ahead_only_when_data_changed(  # type: igno
     assert r.code == 0 and calls == [1]
 
 
+def test_import_evaluates_the_claims_ahead_too(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every command that changes the data can warm the cache (not only update)."""
+    fix = Path(__file__).parent / "fixtures" / "csrankings"
+    r = cli("import", "csrankings", str(fix), "--warm")
+    assert r.code == 0, r.err
+    assert "Evaluated" in r.err
+    assert len(list((home / "cache").glob("claims-*.pkl"))) == 1
+    r = cli("import", "csrankings", str(fix), "--warm")  # unchanged: nothing evaluated
+    assert r.code == 0 and "Evaluated" not in r.err
+
+
 def test_a_failing_warm_step_leaves_a_successful_update_and_a_note(  # type: ignore[no-untyped-def]
         cli, home: Path, monkeypatch) -> None:
     import aigap.claims.cache as cache

@@ -86,3 +86,39 @@ def test_every_cli_option_is_documented() -> None:
     walk(root_command, [])
     assert "update" in root_command.commands  # the walk saw the commands
     assert not missing, f"undocumented options: {missing}"
+
+
+def test_cli_md_lists_each_commands_options_in_its_section() -> None:
+    """docs/cli.md has a section per command, and each section names all of that command's
+    long options (an option documented for one command does not cover another's)."""
+    import re
+
+    from typer.main import get_command
+
+    from aigap.cli.app import app, load_commands
+
+    load_commands()
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    parts = re.split(r"^## `aigap ([^`]+)`\s*$", text, flags=re.M)
+    sections = dict(zip(parts[1::2], parts[2::2], strict=True))
+    missing: list[str] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                walk(sub, [*path, name])
+            if not command.params or not path:
+                return
+        body = sections.get(" ".join(path))
+        if body is None:
+            missing.append(f"no section for aigap {' '.join(path)}")
+            return
+        for param in command.params:
+            for opt in [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]:
+                if opt.startswith("--") and opt != "--help" and f"`{opt}" not in body \
+                        and f" {opt}" not in body:
+                    missing.append(f"aigap {' '.join(path)} {opt}")
+
+    walk(get_command(app), [])
+    assert len(sections) > 15
+    assert not missing, f"docs/cli.md misses: {missing}"

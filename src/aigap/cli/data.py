@@ -130,6 +130,11 @@ class _Bar:
 
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="List every dataset, not "
                                        "only one line per source.")]
+Warm = Annotated[bool, typer.Option(
+    "--warm/--no-warm", envvar="AIGAP_WARM", help="When data changed, evaluate the claims "
+    "registry on it now (about 10 s on the full mirror), so `aigap claims`, the report and "
+    "the dashboard answer from the cache kept by data vintage. AIGAP_WARM=0 sets "
+    "--no-warm.")]
 
 
 @app.command("update")
@@ -139,11 +144,7 @@ def update(
         "files, e.g. ../shared/data) instead of downloading.")] = None,
     source: Annotated[list[str] | None, typer.Option(
         "--source", "-s", help="Only these sources (repeatable); see `aigap sources`.")] = None,
-    warm: Annotated[bool, typer.Option(
-        "--warm/--no-warm", envvar="AIGAP_WARM", help="When data changed, evaluate the "
-        "claims registry on it now (about 10 s on the full mirror), so `aigap claims`, the "
-        "report and the dashboard answer from the cache kept by data vintage. "
-        "AIGAP_WARM=0 sets --no-warm.")] = True,
+    warm: Warm = True,
     verbose: Verbose = False,
     fmt: FormatOption = "table",
 ) -> None:
@@ -242,6 +243,7 @@ def import_(
         "published.", show_default=False)] = None,
     model: Annotated[str | None, typer.Option("--model", help="scores: the model's name, "
                                               "replacing the log's own.")] = None,
+    warm: Warm = True,
     verbose: Verbose = False,
     fmt: FormatOption = "table",
 ) -> None:
@@ -252,7 +254,8 @@ def import_(
 
         aigap import scores run.json --org "Acme AI" --country FRA --release-date 2026-05-01
 
-    Example: aigap import epoch-models ~/Downloads/all_ai_models.csv
+    When data changed, the claims registry is evaluated on it before the command ends
+    (skip with --no-warm). Example: aigap import epoch-models ~/Downloads/all_ai_models.csv
     """
     from aigap.api import open_store
     from aigap.api.data import import_path
@@ -269,6 +272,8 @@ def import_(
         ensure_bundled(store, updating=[source])
         report = import_path(store, source, path, defaults=defaults or None, progress=bar)
     _print_report(report, fmt, verbose=verbose)
+    if warm and report.changed:
+        _warm_claims(fmt == "table")
 
 
 @app.command("sources")
