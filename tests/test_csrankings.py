@@ -168,3 +168,16 @@ def test_update_downloads_csrankings_from_the_publisher_url(cli, tmp_path: Path,
     datasets = {d["dataset"]: d for d in json.loads(r.out)["datasets"]}
     assert datasets["generated-author-info"]["status"] == "imported"
     assert datasets["country-info"]["rows"] == 4
+
+
+def test_institutions_command_json_and_errors(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("import", "csrankings", str(FIX)).code == 0
+    r = cli("institutions", "--since", "2018", "--until", "2022", "-c", "CHN", "--format",
+            "json")
+    assert r.code == 0, r.err
+    rows = json.loads(r.out)["rows"]
+    assert [(x["rank"], x["institution"]) for x in rows] == [(1, "Tsinghua University")]
+    r = cli("institutions", "--since", "2030")
+    assert r.code == 2 and "no CSRankings paper" in r.err and "Traceback" not in r.err
+    r = cli("institutions", "--top", "0")
+    assert r.code == 2 and "--top" in r.err

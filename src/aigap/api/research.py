@@ -19,7 +19,7 @@ __all__ = ["institutions"]
 
 
 def institutions(
-    areas: Iterable[str] = AI_AREAS,
+    areas: Iterable[str] | None = None,
     *,
     since: int | None = None,
     until: int | None = None,
@@ -29,7 +29,8 @@ def institutions(
     store: Store | None = None,
 ) -> pd.DataFrame:
     """Institutions ranked by papers at the top conferences of ``areas`` (CSRankings'
-    area codes; default its AI areas) published in the years ``since`` to ``until``.
+    area codes; None for its AI areas, :data:`~aigap.analysis.research.AI_AREAS`) published
+    in the years ``since`` to ``until``.
 
     Every institution keeps its rank among all countries; ``countries`` (ISO3) only
     filters the rows returned. ``frame.attrs["selection"]`` holds the vintages read.
@@ -41,6 +42,7 @@ def institutions(
     from aigap.analysis.research import institution_table
     from aigap.api.context import analysis_store
 
+    areas = tuple(areas) if areas else AI_AREAS
     d_as_of = parse_as_of(as_of)
     with analysis_store(home, store) as st:
         output, sel = read_table(st, "research_output", source="csrankings", as_of=d_as_of)

@@ -217,9 +217,8 @@ def institution_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) 
               f"{first}-{last} (CSRankings; unlisted institutions are US, its convention)")
     try:
         table = ctx.cached(("institutions", areas, first, last, q.data_as_of),
-                           lambda: institutions(*([areas] if areas else []), since=first,
-                                                until=last, as_of=q.data_as_of,
-                                                store=ctx.store))
+                           lambda: institutions(areas, since=first, until=last,
+                                                as_of=q.data_as_of, store=ctx.store))
     except AigapError as exc:
         return untestable(t, None, str(exc), q.end, method)
     mine = table[table["country"] == country]

@@ -112,3 +112,35 @@ def indicators_cmd(
         emit_frame(out, fmt, "Indicators")
     else:
         emit_frame(frame, fmt, "")
+
+
+@app.command("institutions")
+def institutions_cmd(
+    area: Annotated[list[str] | None, typer.Option("--area", help="CSRankings area code "
+                                                   "(repeatable); default its AI areas: ai, "
+                                                   "vision, mlmining, nlp, ir.")] = None,
+    since: Annotated[int | None, typer.Option("--since", help="First publication year.")
+                     ] = None,
+    until: Annotated[int | None, typer.Option("--until", help="Last publication year.")
+                     ] = None,
+    country: Annotated[list[str] | None, typer.Option("--country", "-c", help="Only rows "
+                                                      "of these ISO3 codes (ranks stay "
+                                                      "global; repeatable).")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Rows shown in the table.")] = 20,
+    fmt: FormatOption = "table",
+) -> None:
+    """Institutions ranked by faculty papers at top AI conferences (CSRankings).
+
+    Needs CSRankings' files (`aigap update` downloads them). Example:
+    aigap institutions --since 2018 --until 2022 -c CHN -c USA
+    """
+    from aigap.api.research import institutions
+
+    fmt = check_format(fmt)
+    frame = institutions(area, since=since, until=until, countries=country, home=state.home)
+    if fmt == "table":
+        out = frame.head(top).copy()
+        out.attrs = frame.attrs
+        emit_frame(out, fmt, "Institutions by adjusted papers at top AI conferences")
+    else:
+        emit_frame(frame, fmt, "")
