@@ -504,48 +504,47 @@ class Store:
 
     def _vintage_ids(self, as_of: date | None, sources: tuple[str, ...] | None,
                      datasets: tuple[str, ...] | None) -> tuple[dict[str, int], list[str]]:
-        """:meth:`vintage_ids` from the database, with its fallback warnings as text."""
-        where, params = ["true"], []
-        if sources is not None:
-            where.append("list_contains(?, source)")
-            params.append(list(sources))
-        if datasets is not None:
-            where.append("list_contains(?, dataset)")
-            params.append(list(datasets))
-        cond = " AND ".join(where)
+        """:meth:`vintage_ids` from the vintage table, with its fallback warnings as text.
+
+        The table (a row per imported file, a few hundred at most) is read once per write
+        and the choice made here, so the many as-of dates of one run cost one query."""
+        rows = [r for r in self._vintage_rows()
+                if (sources is None or r[1] in sources)
+                and (datasets is None or r[0] in datasets)]
         if as_of is None:
-            rows = self.con.execute(
-                f"SELECT dataset, vintage_id FROM vintage WHERE is_current AND {cond}",  # noqa: S608
-                params).fetchall()
-            return {str(d): int(v) for d, v in sorted(rows)}, []
-        # Newest vintage dated on or before as_of; else the oldest (a fallback, with a warning).
-        rows = self.con.execute(
-            f"""
-            WITH v AS (SELECT * FROM vintage WHERE {cond}),
-            ok AS (
-                SELECT dataset, arg_max(vintage_id, struct_pack(d := data_as_of,
-                       i := imported_at, v := vintage_id)) AS vid
-                FROM v WHERE data_as_of <= ? GROUP BY dataset),
-            oldest AS (
-                SELECT dataset, arg_min(vintage_id, struct_pack(
-                       d := coalesce(data_as_of, DATE '0001-01-01'), i := imported_at,
-                       v := vintage_id)) AS vid,
-                       arg_min(data_as_of, struct_pack(
-                       d := coalesce(data_as_of, DATE '0001-01-01'), i := imported_at,
-                       v := vintage_id)) AS stamp
-                FROM v GROUP BY dataset)
-            SELECT o.dataset, coalesce(ok.vid, o.vid), ok.vid IS NULL, o.stamp
-            FROM oldest o LEFT JOIN ok USING (dataset) ORDER BY o.dataset
-            """,  # noqa: S608
-            [*params, as_of]).fetchall()
+            return {d: v for d, _, v, _, _, current in sorted(rows) if current}, []
+        ok: dict[str, tuple[Any, ...]] = {}
+        oldest: dict[str, tuple[Any, ...]] = {}
+        for dataset, _, vid, stamp, imported, _ in rows:
+            if stamp is not None and stamp <= as_of:
+                newest = (stamp, imported, vid)
+                if dataset not in ok or newest > ok[dataset]:
+                    ok[dataset] = newest
+            first = (stamp or date.min, imported, vid, stamp)
+            if dataset not in oldest or first[:3] < oldest[dataset][:3]:
+                oldest[dataset] = first
         chosen: dict[str, int] = {}
         notes: list[str] = []
-        for dataset, vid, fallback, stamp in rows:
-            chosen[str(dataset)] = int(vid)
-            if fallback:
-                notes.append(f"no vintage of {dataset} is as old as {as_of.isoformat()}; "
-                             f"using the oldest stored (data as of {stamp or 'unknown'})")
+        for dataset in sorted(oldest):
+            if dataset in ok:
+                chosen[dataset] = int(ok[dataset][2])
+                continue
+            chosen[dataset] = int(oldest[dataset][2])
+            stamp = oldest[dataset][3]
+            notes.append(f"no vintage of {dataset} is as old as {as_of.isoformat()}; "
+                         f"using the oldest stored (data as of {stamp or 'unknown'})")
         return chosen, notes
+
+    def _vintage_rows(self) -> list[tuple[Any, ...]]:
+        """(dataset, source, vintage_id, data_as_of, imported_at, is_current) of every
+        vintage, memoised until the next write."""
+        key = ("vintage_rows",)
+        if key not in self.cache:
+            self.cache[key] = [
+                (str(d), str(s), int(v), a, i, bool(c)) for d, s, v, a, i, c in
+                self.con.execute("SELECT dataset, source, vintage_id, data_as_of, imported_at,"
+                                 " is_current FROM vintage").fetchall()]
+        return list(self.cache[key])
 
     def read(
         self,

@@ -464,7 +464,17 @@ def _observations(store: Store, metric: str, ids: tuple[int, ...]) -> pd.DataFra
     frame = frame.drop(columns=["countries", "organizations"]).join(
         keys[["countries", "organizations", "country_source"]], on="model_key")
     frame["open_weights"] = frame["open_weights"].astype("boolean")
-    return frame.reset_index(drop=True)
+    return _plain_text(frame.reset_index(drop=True))
+
+
+def _plain_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Python objects: the frames memoised here are filtered, joined and
+    indexed a few thousand times a run, and taking rows of an Arrow-backed text column
+    costs several times a numpy take. Values (and missing values) are unchanged."""
+    text = [c for c, t in frame.dtypes.items() if isinstance(t, pd.StringDtype)]
+    if text:
+        frame = frame.astype(dict.fromkeys(text, object))
+    return frame
 
 
 def load_scores(
@@ -556,7 +566,7 @@ def _identity(store: Store, metric: str, ids: tuple[int, ...], evaluator: str
                             index=pd.Index([], name="model_key"))
     got = assign_model_ids(best, key="model_key", name="model_name", date="release_date",
                            value="value").frame
-    return got.set_index("model_key")[["model_id", "display_name"]]
+    return _plain_text(got.set_index("model_key")[["model_id", "display_name"]])
 
 
 def _enrich_from_key_tables(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
