@@ -87,6 +87,12 @@ def test_help_explains(cli) -> None:  # type: ignore[no-untyped-def]
     assert "--from" in r.out
 
 
+def _results(home: Path) -> list[Path]:
+    """The cached whole-run results (not the per-claim "at the time" answers)."""
+    return [p for p in (home / "cache").glob("claims-*.pkl")
+            if not p.name.startswith("claims-at-")]
+
+
 def test_update_evaluates_the_claims_ahead_only_when_data_changed(  # type: ignore[no-untyped-def]
         cli, home: Path, tmp_path: Path, monkeypatch) -> None:
     """--warm (the default outside tests): new data -> claims cached by vintage, which
@@ -100,7 +106,7 @@ def test_update_evaluates_the_claims_ahead_only_when_data_changed(  # type: igno
     r = cli("--home", str(other), "update", "--from", str(MIRROR), "--warm")
     assert r.code == 0, r.err
     assert "Evaluated" in r.err
-    assert len(list((other / "cache").glob("claims-*.pkl"))) == 1
+    assert len(_results(other)) == 1
     assert list((other / "cache").glob("vega-bundle-*.js")), "chart bundle built ahead"
     calls: list[int] = []
     real = evaluate.evaluate_claims
@@ -125,7 +131,7 @@ def test_import_evaluates_the_claims_ahead_too(cli, home: Path) -> None:  # type
     r = cli("import", "csrankings", str(fix), "--warm")
     assert r.code == 0, r.err
     assert "Evaluated" in r.err
-    assert len(list((home / "cache").glob("claims-*.pkl"))) == 1
+    assert len(_results(home)) == 1
     r = cli("import", "csrankings", str(fix), "--warm")  # unchanged: nothing evaluated
     assert r.code == 0 and "Evaluated" not in r.err
 

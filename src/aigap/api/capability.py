@@ -8,6 +8,7 @@ series and a sensitivity table.
 
 from __future__ import annotations
 
+import copy
 import html
 import math
 from dataclasses import dataclass, field, replace
@@ -840,10 +841,14 @@ def lag_period(
         key = ("lag", lead_g.name, foll_g.name, *sorted(req.to_dict().items()),
                tuple(sorted(sel.vintages.items())), False)
         if key not in st.cache:
-            st.cache[key] = _lag(scores, sel, lead_g, foll_g, req, credits_for(st, sel),
-                                 False, st.cache)
-        report: LagReport = st.cache[key]
-    return report
+            st.cache[key] = _lag(scores, copy.deepcopy(sel), lead_g, foll_g, req,
+                                 credits_for(st, sel), False, st.cache)
+        shared: LagReport = st.cache[key]
+    # The figures are shared; the provenance is this call's (its data date and warnings),
+    # so an answer reads the same whichever question asked first.
+    if shared.bounds_only:
+        sel.warnings.append(shared.selection.warnings[-1])
+    return replace(shared, selection=sel)
 
 
 def trend_period(

@@ -6,6 +6,10 @@ stamp (any import changes it), the claims evaluated (their full definitions), th
 date, the options, and the code of the claims package and the api it calls. A cache file
 that cannot be read is ignored and rewritten; the cache lives next to the store
 (``<home>/cache/claims-<key>.pkl``, written by this process only).
+
+Answers to "at the time" are also kept per claim (``claims-at-<key>.pkl``, keyed without the
+evaluation date): they do not change with ``--as-of`` once it is past the claim's date, so
+asking about another date recomputes only the other questions.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ if TYPE_CHECKING:
     from aigap.claims.evidence import ClaimResult, Options
     from aigap.claims.schema import Claim
 
-__all__ = ["cache_key", "effective_date", "evaluate_cached", "warm_cache"]
+__all__ = ["at_time_key", "cache_key", "effective_date", "evaluate_cached", "warm_cache"]
 
 
 def _code_stamp() -> str:
@@ -64,6 +68,9 @@ def cache_key(store: Store, claims: list[Claim], as_of: date, options: Options) 
         "claims": [c.model_dump(mode="json") for c in claims],
         "as_of": effective_date(store, as_of).isoformat(), "options": vars(options),
         "code": _code_stamp(),
+        # which claims exist yet, and which can have come true, on the date asked: two
+        # dates past the data's end differ in that when a claim is dated between them
+        "claim_dates": [(as_of > c.date) - (as_of < c.date) for c in claims],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -91,25 +98,64 @@ def evaluate_cached(claims: list[Claim], *, store: Store, as_of: date | None = N
     when = as_of or date.today()
     key = cache_key(store, claims, when, opts)
     file = Path(store.path).parent / "cache" / f"claims-{key[:32]}.pkl"
-    if file.exists():
-        try:
-            with file.open("rb") as fh:
-                cached: Any = pickle.load(fh)
-            if isinstance(cached, list):
-                return _dated(cached, when)
-        except Exception:  # a damaged cache file is recomputed, never trusted
-            pass
-    results = evaluate_claims(claims, store=store, as_of=when, options=opts)
+    cached = _read(file)  # a damaged cache file is recomputed, never trusted
+    if isinstance(cached, list):
+        return _dated(cached, when)
+    at_file = file.parent / f"claims-at-{at_time_key(store, opts)[:32]}.pkl"
+    known = _read(at_file)
+    digests = {c.id: _digest(c) for c in claims}
+    # (answers read back carry no api reports: a caller that wants them computes anew)
+    reuse = {} if keep_reports else {
+        cid: dv for cid, (dig, dv) in (known or {}).items() if digests.get(cid) == dig}
+    results = evaluate_claims(claims, store=store, as_of=when, options=opts,
+                              at_the_time=reuse)
+    stored = _strip([_copy(r) for r in results]) if keep_reports else _strip(results)
+    _write(file, stored)
+    fresh = {r.claim.id: (digests[r.claim.id], r.at_time) for r in stored
+             if when >= r.claim.date}
+    if fresh.keys() - reuse.keys():
+        _write(at_file, {**(known or {}), **fresh})
+    return results
+
+
+def at_time_key(store: Store, options: Options) -> str:
+    """A digest of what "at the time" answers depend on: the data (vintages and store
+    stamp), the options and the code; not the evaluation date (see
+    :func:`~aigap.claims.evaluate.evaluate_claims`), nor the other claims."""
+    path = Path(store.path)
+    stat = path.stat() if path.exists() else None
+    parts = {"vintages": store.vintage_ids(),
+             "store": [str(path), stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0],
+             "options": vars(options), "code": _code_stamp()}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _digest(claim: Claim) -> str:
+    return hashlib.sha256(json.dumps(claim.model_dump(mode="json"), sort_keys=True,
+                                     default=str).encode()).hexdigest()
+
+
+def _read(file: Path) -> Any:
+    """A cache file's content, or None when absent or damaged (never trusted then)."""
+    if not file.exists():
+        return None
+    try:
+        with file.open("rb") as fh:
+            return pickle.load(fh)
+    except Exception:
+        return None
+
+
+def _write(file: Path, content: Any) -> None:
+    """Write a cache file atomically; a cache that cannot be written is not an error."""
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         tmp = file.with_suffix(".tmp")
         with tmp.open("wb") as fh:
-            pickle.dump(_strip([_copy(r) for r in results]) if keep_reports
-                        else _strip(results), fh)
+            pickle.dump(content, fh)
         tmp.replace(file)
     except OSError:
         pass
-    return results
 
 
 def _copy(r: ClaimResult) -> ClaimResult:
@@ -119,11 +165,18 @@ def _copy(r: ClaimResult) -> ClaimResult:
 
 
 def _dated(results: list[ClaimResult], when: date) -> list[ClaimResult]:
-    """Results read from the cache, dated with the evaluation date asked for now."""
+    """Results read from the cache, dated with the evaluation date asked for now (the
+    cache key guarantees the data read for that date are the same): the answers and the
+    "as of" of the evidence that was read as of the cached date."""
     for r in results:
         for dv in (r.today, r.come_true):
-            if dv is not None:
-                dv.as_of = when
+            if dv is None:
+                continue
+            old, dv.as_of = dv.as_of, when
+            for t in dv.tests:
+                for e in t.evidence:
+                    if str(e.data.get("as_of")) == old.isoformat():
+                        e.data["as_of"] = when.isoformat()
     return results
 
 

@@ -12,7 +12,7 @@ number from :mod:`aigap.api`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -169,15 +169,23 @@ def _answer(ctx: Context, claim: Claim, q: Question, *, dated: bool = True) -> D
 
 def evaluate_claims(
     claims: list[Claim], *, store: Store, as_of: date | None = None,
-    options: Options | None = None,
+    options: Options | None = None, at_the_time: Mapping[str, DateVerdict] | None = None,
 ) -> list[ClaimResult]:
     """Each claim's parts answered at the time, with today's data (``as_of``, default
-    today) about the same period, and, for claims about the future, whether it came true."""
+    today) about the same period, and, for claims about the future, whether it came true.
+
+    ``at_the_time``: answers to the first question already known for these claims (by
+    id; the caller vouches they were computed on the same data, definitions and options).
+    That answer does not depend on ``as_of`` once ``as_of`` is on or after the claim's
+    date, so it is reused then (:mod:`aigap.claims.cache` keeps them across dates)."""
     later = as_of or date.today()
     ctx = Context(store, options or Options(), later)
+    known = at_the_time or {}
     out = []
     for c in claims:
-        answers = {q.name: _answer(ctx, c, q) for q in questions(c, later)}
+        answers = {q.name: known[c.id] if q.name == AT_THE_TIME and c.id in known
+                   and later >= c.date else _answer(ctx, c, q)
+                   for q in questions(c, later)}
         out.append(ClaimResult(c, answers[AT_THE_TIME], answers[TODAY],
                                answers.get(COME_TRUE)))
     return out
