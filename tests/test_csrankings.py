@@ -181,3 +181,17 @@ def test_institutions_command_json_and_errors(cli) -> None:  # type: ignore[no-u
     assert r.code == 2 and "no CSRankings paper" in r.err and "Traceback" not in r.err
     r = cli("institutions", "--top", "0")
     assert r.code == 2 and "--top" in r.err
+
+
+def test_newer_layout_with_conferences_in_the_area_column() -> None:
+    """Newer files name the conference in ``area`` (``nips``, ``acl``) and older ones call
+    information retrieval ``ir``: both are stored as CSRankings' area + conference."""
+    text = ('"name","dept","area","count","adjustedcount","year"\n'
+            "Ada Quill,Northfield University,nips,2.0,0.5,2022\n"
+            "Ada Quill,Northfield University,acl,1.0,0.5,2022\n"
+            "Ben Oakes,Northfield University,ir,1.0,0.25,2022\n"
+            "Ben Oakes,Northfield University,popl,1.0,0.25,2022\n")
+    (ds,) = _parse("generated-author-info.csv", text)
+    out = ds.frames["research_output"].sort_values("area")
+    assert out[["area", "venue"]].fillna("").values.tolist() == [
+        ["inforet", ""], ["mlmining", "nips"], ["nlp", "acl"], ["popl", ""]]

@@ -11,9 +11,9 @@ import pandas as pd
 __all__ = ["AI_AREAS", "UNLISTED_COUNTRY", "institution_table"]
 
 #: CSRankings' "AI" areas: artificial intelligence (AAAI, IJCAI), computer vision (CVPR, ECCV,
-#: ICCV), machine learning (ICML, NeurIPS, ICLR, KDD), natural language processing (ACL,
-#: EMNLP, NAACL) and the web and information retrieval (SIGIR, WWW).
-AI_AREAS: tuple[str, ...] = ("ai", "vision", "mlmining", "nlp", "ir")
+#: ICCV), machine learning and data mining (ICML, ICLR, KDD, NeurIPS), natural language
+#: processing (ACL, EMNLP, NAACL) and the web and information retrieval (SIGIR, WWW).
+AI_AREAS: tuple[str, ...] = ("ai", "vision", "mlmining", "nlp", "inforet")
 #: CSRankings lists only non-US institutions with a country: an unlisted one is in the US.
 UNLISTED_COUNTRY = "USA"
 

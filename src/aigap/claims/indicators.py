@@ -207,12 +207,13 @@ def institution_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) 
     """``count``: the country's institutions with a paper at a top conference of the areas
     from ``since`` to ``year``; ``top_n``: how many of the ``top`` institutions by
     (co-author-adjusted) papers are the country's. Counts of a listing: no interval."""
+    from aigap.analysis.research import AI_AREAS
     from aigap.api import institutions
 
     first, last = (t.since.year if t.since else None), t.year
     country = (t.country or "").upper()
     areas = tuple(t.areas) if t.areas else None
-    where = f"CSRankings areas {', '.join(areas) if areas else 'ai, vision, mlmining, nlp, ir'}"
+    where = f"CSRankings areas {', '.join(areas or AI_AREAS)}"
     method = (f"institutions with a faculty paper at the top conferences of {where}, "
               f"{first}-{last} (CSRankings; unlisted institutions are US, its convention)")
     try:

@@ -116,9 +116,9 @@ def indicators_cmd(
 
 @app.command("institutions")
 def institutions_cmd(
-    area: Annotated[list[str] | None, typer.Option("--area", help="CSRankings area code "
-                                                   "(repeatable); default its AI areas: ai, "
-                                                   "vision, mlmining, nlp, ir.")] = None,
+    area: Annotated[list[str] | None, typer.Option(
+        "--area", help="CSRankings area code (repeatable); default its AI areas: ai, vision, "
+        "mlmining, nlp, inforet (papers at nips, acl... count under their area).")] = None,
     since: Annotated[int | None, typer.Option("--since", help="First publication year.")
                      ] = None,
     until: Annotated[int | None, typer.Option("--until", help="Last publication year.")

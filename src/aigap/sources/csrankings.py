@@ -4,8 +4,8 @@ CSRankings (csrankings.org, Emery Berger) counts papers by faculty at selected t
 conferences, per area. Two of its files, as published in its GitHub repository:
 
 - ``generated-author-info.csv``: ``name, dept, area[, subarea], count, adjustedcount, year``,
-  one row per researcher, institution, area (and conference, in newer files) and year.
-  Rows are summed per institution, area, venue and year: ``authors`` (distinct names),
+  one row per researcher, institution, area (or conference: see :data:`AI_CONFERENCES`) and
+  year. Rows are summed per institution, area, venue and year: ``authors`` (distinct names),
   ``papers`` (``count``) and ``adjusted`` (``adjustedcount``, credit split among co-authors).
 - ``country-info.csv``: ``institution, region, countryabbrv`` for institutions outside the
   United States. CSRankings lists no US institution there: an institution absent from it is
@@ -34,6 +34,18 @@ CREDIT = "CSRankings (csrankings.org, Emery Berger), CC BY-NC-ND 4.0"
 YEAR_MIN = 1950
 #: Codes CSRankings writes that are not ISO 3166 alpha-2.
 _ALPHA2_FIXES = {"UK": "GB", "EL": "GR"}
+#: CSRankings' conference codes in its AI areas -> the area (its ``parentMap``, csrankings.ts).
+#: Newer files give the conference in ``area``; older ones the area, with the conference in
+#: ``subarea``. Both are stored as area + venue. Older files call information retrieval
+#: ``ir``, newer ones ``inforet``.
+AI_CONFERENCES: dict[str, str] = {
+    "aaai": "ai", "ijcai": "ai",
+    "cvpr": "vision", "eccv": "vision", "iccv": "vision",
+    "icml": "mlmining", "iclr": "mlmining", "kdd": "mlmining", "nips": "mlmining",
+    "acl": "nlp", "emnlp": "nlp", "naacl": "nlp",
+    "sigir": "inforet", "www": "inforet",
+}
+_RENAMED_AREAS = {"ir": "inforet"}
 
 
 def _years(values: pd.Series, *, file: str, column: str) -> pd.Series:
@@ -88,6 +100,9 @@ def parse_author_info(file: SourceFile) -> list[ParsedDataset]:
         "adjusted": _counts(raw[str(col["adjustedcount"])], file=name,
                             column=str(col["adjustedcount"])),
     })
+    conference = rows["area"].isin(list(AI_CONFERENCES))
+    rows.loc[conference, "venue"] = rows.loc[conference, "area"]
+    rows["area"] = rows["area"].replace({**AI_CONFERENCES, **_RENAMED_AREAS})
     keys = ["institution", "area", "venue", "year"]
     out = rows.groupby(keys, sort=True, observed=True).agg(
         authors=("person", "nunique"), papers=("papers", "sum"),
