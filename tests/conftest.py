@@ -97,3 +97,17 @@ def cli(capsys: pytest.CaptureFixture[str], home: Path) -> Callable[..., CliResu
 @pytest.fixture
 def rng_seed() -> int:
     return 20261124
+
+
+@pytest.fixture(scope="session")
+def planted_claims_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The planted claims store (tests/fixtures/claims/planted.py), built once; copy it
+    before writing next to it (claim caches live beside the store file)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "claims_planted_db", Path(__file__).parent / "fixtures" / "claims" / "planted.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return Path(mod.build(tmp_path_factory.mktemp("planted") / "planted.duckdb"))

@@ -3,7 +3,6 @@ provenance: an answer reads the same whichever question computed the shared figu
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from datetime import date
 from pathlib import Path
@@ -20,23 +19,30 @@ FIX = Path(__file__).resolve().parent / "fixtures" / "claims"
 OPTS = Options(bootstrap=60, seed=1, compute_boot=60)
 
 
-@pytest.fixture(scope="module")
-def planted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location("claims_planted", FIX / "planted.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return Path(mod.build(tmp_path_factory.mktemp("claims") / "planted.duckdb"))
-
-
 @pytest.fixture
-def store(planted: Path, tmp_path: Path) -> Store:
+def store(planted_claims_db: Path, tmp_path: Path) -> Store:
     path = tmp_path / "home" / "aigap.duckdb"
     path.parent.mkdir()
-    shutil.copy(planted, path)
+    shutil.copy(planted_claims_db, path)
     st = Store(path)
     yield st
     st.close()
+
+
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The questions evaluated from now on (each claim's answers that were computed)."""
+    import aigap.claims.evaluate as ev
+
+    names: list[str] = []
+    real = ev._answer
+
+    def spy(ctx: Any, claim: Any, q: Any, **kw: Any) -> Any:
+        names.append(q.name)
+        return real(ctx, claim, q, **kw)
+
+    monkeypatch.setattr(ev, "_answer", spy)
+    return names
 
 
 def _claims() -> list[Any]:
@@ -49,21 +55,12 @@ def _dicts(results: list[Any]) -> list[dict[str, Any]]:
 
 
 def test_another_as_of_reuses_at_the_time_answers_and_gives_the_fresh_result(
-        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    import aigap.claims.evaluate as ev
-
+        store: Store, asked: list[str]) -> None:
     claims = _claims()
     fresh = _dicts(evaluate_claims(claims, store=store, as_of=date(2024, 2, 1),
                                    options=OPTS))
     evaluate_cached(claims, store=store, as_of=date(2024, 3, 1), options=OPTS)
-    asked: list[str] = []
-    real = ev._answer
-
-    def spy(ctx: Any, claim: Any, q: Any, **kw: Any) -> Any:
-        asked.append(q.name)
-        return real(ctx, claim, q, **kw)
-
-    monkeypatch.setattr(ev, "_answer", spy)
+    asked.clear()
     again = _dicts(evaluate_cached(claims, store=store, as_of=date(2024, 2, 1),
                                    options=OPTS))
     assert again == fresh  # the same document as a run with no cache at all
@@ -74,19 +71,10 @@ def test_another_as_of_reuses_at_the_time_answers_and_gives_the_fresh_result(
 
 
 def test_changed_definition_or_options_are_not_reused(store: Store,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import aigap.claims.evaluate as ev
-
+                                                      asked: list[str]) -> None:
     claims = _claims()
     evaluate_cached(claims, store=store, as_of=date(2024, 3, 1), options=OPTS)
-    asked: list[str] = []
-    real = ev._answer
-
-    def spy(ctx: Any, claim: Any, q: Any, **kw: Any) -> Any:
-        asked.append(q.name)
-        return real(ctx, claim, q, **kw)
-
-    monkeypatch.setattr(ev, "_answer", spy)
+    asked.clear()
     edited = [c.model_copy(update={"claim": c.claim + " (edited)"}) for c in claims]
     evaluate_cached(edited, store=store, as_of=date(2024, 2, 15), options=OPTS)
     assert asked.count("at_the_time") == len(claims)  # new definitions: computed

@@ -3,7 +3,7 @@ vintage-keyed cache of claim results, on the small planted store."""
 
 from __future__ import annotations
 
-import importlib.util
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,12 +19,10 @@ OPTS = Options(bootstrap=40, seed=1, compute_boot=40)
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    spec = importlib.util.spec_from_file_location("claims_planted_charts", FIX / "planted.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    st = Store(mod.build(tmp_path_factory.mktemp("charts") / "planted.duckdb"))
+def store(planted_claims_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    path = tmp_path_factory.mktemp("charts") / "planted.duckdb"
+    shutil.copy(planted_claims_db, path)
+    st = Store(path)
     yield st
     st.close()
 
