@@ -103,4 +103,6 @@ def test_without_openalex_answers_the_claim_is_untestable(tmp_path: Path) -> Non
     (res,) = evaluate_claims([claim], store=st, as_of=date(2026, 1, 1),
                              options=Options(bootstrap=20, seed=1))
     assert res.today.verdict == "untestable"
+    why = res.today.parts[0].evidence[0].explanation
+    assert "aigap import openalex" in why and "publication_year:2019" in why  # how to add it
     st.close()

@@ -47,14 +47,14 @@ def indicator_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) ->
         rows = ctx.cached(("indicator", t.indicator, q.data_as_of), lambda: indicators(
             [t.indicator or ""], as_of=q.data_as_of, exact=True, store=ctx.store))
     except AigapError as exc:
-        return untestable(t, None, str(exc), when, method)
+        return untestable(t, None, f"{exc}{_how_to_add(t)}", when, method)
     year = rows[rows["date"].astype(str).str[:4] == str(t.year)]
     got = {c: float(year.loc[year["country"] == c, "value"].iloc[0])
            for c in codes if (year["country"] == c).any()}
     missing = [c for c in codes if c not in got]
     if missing:
         return untestable(t, None, f"no {t.indicator} figure for {', '.join(missing)} in "
-                          f"{t.year} in this data", when, method)
+                          f"{t.year} in this data{_how_to_add(t)}", when, method)
     mine = got[codes[0]]
     scale = {"USD bn": 1e9, "bn USD": 1e9, "USD m": 1e6}.get(t.unit, 1.0)
     if stat == "value":
@@ -71,6 +71,21 @@ def indicator_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) ->
     return Evidence(None, stat, est, est, est, t.unit, v, method, text, when, 0, 0,
                     sel.to_dict() if sel is not None else {},
                     {"values": got, "year": t.year})
+
+
+def _how_to_add(t: ClaimTest) -> str:
+    """Which download would settle an indicator test, for the sources aigap cannot fetch."""
+    indicator = t.indicator or ""
+    if not indicator.startswith("openalex:") or t.year is None:
+        return ""
+    from aigap.sources.openalex import QUERIES, query_url
+
+    slug = indicator.split(":", 1)[1]
+    if slug not in QUERIES:
+        return ""
+    return (f"; save OpenAlex's answer to {query_url(slug, t.year)} as "
+            f"openalex-{slug}-{t.year}.json and run `aigap import openalex DIR` "
+            "(docs/data.md, \"Research data\")")
 
 
 def model_count_evidence(ctx: Context, claim: Claim, t: ClaimTest, q: Question) -> Evidence:
