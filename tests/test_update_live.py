@@ -76,3 +76,22 @@ def test_resolve_url() -> None:
         "https://epoch.ai/data/ai_models.zip")
     assert resolve_url("https://epoch.ai/data/ai_models.zip", "http://127.0.0.1:9/m/") == (
         "http://127.0.0.1:9/m/ai_models.zip")
+
+
+def test_optional_source_unreachable_in_a_full_update_is_a_note(  # type: ignore[no-untyped-def]
+        cli, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CSRankings (optional) is not on the server: a full update imports Epoch and says
+    which source it could not download; asked for by name, the failure stops the update."""
+    site = tmp_path / "site"
+    publish(site)
+    with LocalHTTPServer(site) as server:
+        monkeypatch.setenv("AIGAP_MIRROR_URL", server.url(""))
+        r = cli("update", "--format", "json")
+        assert r.code == 0, r.err
+        out = json.loads(r.out)
+        assert out["imported"] >= 7
+        (note,) = out["not_downloaded"]
+        assert note.startswith("csrankings: not downloaded") and "HTTP 404" in note
+        r = cli("update", "--source", "csrankings")
+        assert r.code == 2 and "HTTP 404" in r.err
+        assert len(r.err.strip().splitlines()) == 1

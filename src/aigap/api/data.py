@@ -38,6 +38,8 @@ class ImportReport:
     outcomes: list[DatasetOutcome] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
+    #: optional sources a full update could not download, with the reason (one line each)
+    not_downloaded: list[str] = field(default_factory=list)
 
     @property
     def imported(self) -> list[DatasetOutcome]:
@@ -60,6 +62,7 @@ class ImportReport:
             "datasets": [o.to_dict() for o in self.outcomes],
             "unrecognised_files": self.unrecognised,
             "unchanged_files": self.skipped_files,
+            "not_downloaded": self.not_downloaded,
         }
 
     def summary_line(self) -> str:
@@ -441,12 +444,13 @@ def update_live(
 
     Downloads are cached by URL (ETag / Last-Modified revalidation); a file whose bytes are
     already stored is reported unchanged. With no network this raises a one-line
-    :class:`SourceError` pointing to ``--from DIR``.
+    :class:`SourceError` pointing to ``--from DIR``. In a full update (no ``sources``), an
+    optional source that cannot be downloaded is listed in ``not_downloaded`` and the rest
+    is imported.
     """
-    import contextlib
     import os
 
-    from aigap.sources.fetch import Downloader, rich_progress
+    from aigap.sources.fetch import Downloader
 
     chosen = [resolve_source(n) for n in sources] if sources else all_sources()
     mirror = os.environ.get(MIRROR_URL_ENV)
@@ -455,17 +459,18 @@ def update_live(
     same: list[str] = []
     own = downloader is None
     dl = downloader or Downloader(store.path.parent / "cache")  # the cache follows --home
+    missing: list[str] = []
     try:
         for src in chosen:
+            try:
+                files = [_download(dl, url, mirror, show_progress) for url in src.urls]
+            except SourceError as exc:
+                if sources or not src.optional:
+                    raise
+                missing.append(f"{src.name}: not downloaded ({exc}); the rest was imported")
+                continue
             known = store.known_files(src.name)
-            for url in src.urls:
-                target = resolve_url(url, mirror)
-                bar = (rich_progress(target.rsplit("/", 1)[-1]) if show_progress
-                       else contextlib.nullcontext(None))
-                with bar as callback:
-                    res = dl.fetch(target, progress=callback)
-                file = SourceFile(name=res.name, data=res.path.read_bytes(), url=url,
-                                  path=res.path)
+            for file in files:
                 if known.get(file.sha256, -1) in (None, len(file.data)):
                     same.append(file.sha256)  # these bytes are stored: no need to parse
                     continue
@@ -479,4 +484,18 @@ def update_live(
     store.confirm_files(same, "download")
     names = {s.name for s in chosen}
     outcomes += [o for o in store.stored_outcomes(same) if o.source in names]
-    return ImportReport(outcomes)
+    return ImportReport(outcomes, not_downloaded=missing)
+
+
+def _download(dl: Any, url: str, mirror: str | None, show_progress: bool) -> SourceFile:
+    """One publisher file through the download cache (a progress bar when asked)."""
+    import contextlib
+
+    from aigap.sources.fetch import rich_progress
+
+    target = resolve_url(url, mirror)
+    bar = (rich_progress(target.rsplit("/", 1)[-1]) if show_progress
+           else contextlib.nullcontext(None))
+    with bar as callback:
+        res = dl.fetch(target, progress=callback)
+    return SourceFile(name=res.name, data=res.path.read_bytes(), url=url, path=res.path)

@@ -50,6 +50,8 @@ def _print_report(report, fmt: str, *, verbose: bool = False) -> None:  # type: 
     if report.outcomes and not verbose:
         console.print(_per_source(report.outcomes))
     console.print(report.summary_line(), markup=False)
+    for line in report.not_downloaded:
+        console.print(line, markup=False)
     if report.unrecognised:
         shown = ", ".join(report.unrecognised[:3])
         more = len(report.unrecognised) - 3

@@ -133,6 +133,9 @@ class Source:
             (a TOP500 edition, a leaderboard snapshot day named in the file), so a vintage
             with a newer such date is current even when imported earlier. For every other
             source the last imported vintage is current (a row's value never decides).
+        optional: in a full ``aigap update`` a failed download of this source is reported
+            and the rest is imported (its data serves only questions that say so when it
+            is missing); asked for by name (``--source``), a failure still stops the update.
     """
 
     name: str
@@ -146,6 +149,7 @@ class Source:
     parse: Parser
     header: tuple[str, ...] = ()
     dated_by_file: bool = False
+    optional: bool = False
 
     def claims(self, file_name: str, head: bytes = b"") -> bool:
         """Whether a mirror file with this name (and first bytes) belongs to this source."""

@@ -180,4 +180,5 @@ register(Source(
     urls=(RAW + "generated-author-info.csv", RAW + "country-info.csv"),
     patterns=("generated-author-info*.csv", "country-info*.csv"),
     parse=parse_csrankings,
+    optional=True,
 ))
