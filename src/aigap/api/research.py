@@ -46,7 +46,7 @@ def institutions(
     d_as_of = parse_as_of(as_of)
     with analysis_store(home, store) as st:
         output, sel = read_table(st, "research_output", source="csrankings", as_of=d_as_of)
-        where, sel_c = read_table(st, "institution", source="csrankings", as_of=d_as_of)
+        where = st.read("institution", sel.vintages.values())  # same vintages, other table
     if output.empty or where.empty:
         missing = "generated-author-info.csv" if output.empty else "country-info.csv"
         raise QueryError(f"no CSRankings {missing} in the store; `aigap update --source "
@@ -60,7 +60,5 @@ def institutions(
                          f"{since or 'the start'} to {until or 'the end'}")
     if countries:
         table = table[table["country"].isin([c.upper() for c in countries])]
-    sel.vintages.update(sel_c.vintages)
-    sel.data_dates.update(sel_c.data_dates)
     table.attrs["selection"] = sel
     return table.reset_index(drop=True)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from aigap.errors import SchemaError
 from aigap.sources.base import ParsedDataset, Source, SourceFile, register
-from aigap.sources.readers import find_column, header_of, read_csv, to_numbers
+from aigap.sources.readers import check_range, find_column, header_of, read_csv, to_numbers
 
 PUBLISHER = "CSRankings (Emery Berger)"
 REPO = "https://github.com/emeryberger/CSrankings"
@@ -48,26 +48,33 @@ AI_CONFERENCES: dict[str, str] = {
 _RENAMED_AREAS = {"ir": "inforet"}
 
 
+def _present(nums: pd.Series, values: pd.Series, *, file: str, column: str) -> None:
+    """Refuse the first blank cell of a column every row must fill."""
+    if nums.isna().any():
+        pos = int(nums.isna().to_numpy().argmax())
+        raise SchemaError(f"expected a number, got {values.iloc[pos]!r}", file=file,
+                          row=pos + 2, column=column)
+
+
 def _years(values: pd.Series, *, file: str, column: str) -> pd.Series:
     """Whole years between :data:`YEAR_MIN` and next year; anything else is refused."""
     nums = to_numbers(values, file=file, column=column)
+    _present(nums, values, file=file, column=column)
     latest = date.today().year + 1
-    bad = nums.isna() | (nums % 1 != 0) | (nums < YEAR_MIN) | (nums > latest)
-    if bad.any():
-        pos = int(bad.to_numpy().argmax())
-        raise SchemaError(f"expected a year between {YEAR_MIN} and {latest}, got "
-                          f"{values.iloc[pos]!r}", file=file, row=pos + 2, column=column)
+    what = f"a year between {YEAR_MIN} and {latest}"
+    check_range(nums, lo=YEAR_MIN, hi=latest, file=file, column=column, what=what)
+    if (nums % 1 != 0).any():
+        pos = int((nums % 1 != 0).to_numpy().argmax())
+        raise SchemaError(f"expected {what}, got {values.iloc[pos]!r}", file=file,
+                          row=pos + 2, column=column)
     return nums.astype("int64")
 
 
 def _counts(values: pd.Series, *, file: str, column: str) -> pd.Series:
     """Non-negative numbers, none blank."""
     nums = to_numbers(values, file=file, column=column)
-    bad = nums.isna() | (nums < 0)
-    if bad.any():
-        pos = int(bad.to_numpy().argmax())
-        raise SchemaError(f"expected a non-negative number, got {values.iloc[pos]!r}",
-                          file=file, row=pos + 2, column=column)
+    _present(nums, values, file=file, column=column)
+    check_range(nums, lo=0, hi=None, file=file, column=column, what="a non-negative number")
     return nums
 
 
